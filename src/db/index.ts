@@ -1,0 +1,121 @@
+/**
+ * The one place that turns a DATABASE_URL into a Prisma client (and a migrator connection):
+ *
+ * - `postgres://…` / `postgresql://…`: PostgreSQL through `@prisma/adapter-pg` (a `pg` pool).
+ * - `pglite:<dir>`: embedded PGlite (PostgreSQL compiled to WebAssembly) kept in `<dir>`.
+ * - `pglite:memory`: embedded PGlite in memory, gone when the process ends.
+ *
+ * PGlite is reached in-process through `pglite-prisma-adapter` rather than by serving it over a
+ * socket to the `pg` adapter: no TCP hop or wire-protocol encoding per query, and PGlite allows a
+ * single connection anyway (README "Database" has the measurements).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DEFAULT_DATABASE_URL } from '../config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { type MigrationReport, type MigrationSession, migrate } from './migrator.js';
+
+export { PrismaClient };
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; connectionString: string }
+  | { kind: 'pglite'; dataDir: string | null };
+
+export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', connectionString: url };
+  if (url === 'pglite:memory') return { kind: 'pglite', dataDir: null };
+  if (url.startsWith('pglite:') && url.length > 'pglite:'.length) {
+    return { kind: 'pglite', dataDir: path.resolve(url.slice('pglite:'.length)) };
+  }
+  throw new Error(
+    'DATABASE_URL must be postgres://…, postgresql://…, pglite:<dir> or pglite:memory ' +
+      `(got "${url.split(':')[0]}:…")`,
+  );
+}
+
+/** A connected database: the Prisma client the service uses, plus lifecycle operations. */
+export interface Database {
+  readonly kind: DatabaseTarget['kind'];
+  readonly prisma: PrismaClient;
+  /** Applies pending migrations (see migrator.ts). */
+  migrate(): Promise<MigrationReport>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Disconnects Prisma and releases the driver (and flushes PGlite to disk). */
+  close(): Promise<void>;
+}
+
+/** PGlite with the extensions the migrations use (it loads extensions only at construction). */
+export async function createPGlite(
+  dataDir: string | null,
+  options: { loadDataDir?: Blob | File } = {},
+): Promise<PGlite> {
+  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  return PGlite.create({
+    ...(dataDir === null ? {} : { dataDir }),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { pg_trgm },
+  });
+}
+
+export function databaseFromPGlite(pglite: PGlite): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const session: MigrationSession = {
+    query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+  };
+  return {
+    kind: 'pglite',
+    prisma,
+    migrate: () => migrate(session),
+    ping: async () => {
+      await pglite.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export function databaseFromPostgres(connectionString: string): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  return {
+    kind: 'postgres',
+    prisma,
+    // A dedicated connection, not the pool: the advisory lock belongs to one session.
+    migrate: async () => {
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        return await migrate({
+          query: async <Row>(sql: string, params?: unknown[]) =>
+            (await client.query(sql, params)).rows as Row[],
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        await client.end();
+      }
+    },
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    close: () => prisma.$disconnect(),
+  };
+}
+
+export async function openDatabase(url?: string): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  return target.kind === 'postgres'
+    ? databaseFromPostgres(target.connectionString)
+    : databaseFromPGlite(await createPGlite(target.dataDir));
+}

@@ -1,0 +1,49 @@
+/** A running Songs API: the database opened and migrated, HTTP listening, and a clean close. */
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { type Database, openDatabase } from './db/index.js';
+
+/** In-flight requests get this long to finish after a shutdown signal; then sockets are cut. */
+const SHUTDOWN_GRACE_MS = 8000;
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  db: Database;
+  /** Stops accepting, lets in-flight requests finish, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: { databaseUrl: string; port: number }): Promise<RunningServer> {
+  const db = await openDatabase(options.databaseUrl);
+  try {
+    const { applied } = await db.migrate();
+    if (applied.length > 0) console.log(`Applied migrations: ${applied.join(', ')}`);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const server = createServer(createApp(db));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets with no request in flight would hold close() open: end them now.
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await stopped;
+      clearTimeout(force);
+      await db.close();
+    })();
+    return closing;
+  };
+  return { url: `http://localhost:${port}`, server, db, close };
+}

@@ -1,0 +1,81 @@
+/**
+ * The opaque keyset cursor of song.infinite.
+ *
+ * A cursor is base64url JSON holding the last row's sort values and id, plus a fingerprint of the
+ * filter and orderBy it was made with. Decoding validates all of it: a cursor that is malformed,
+ * or that comes back with another filter or order, is a BAD_REQUEST naming `cursor` (a client
+ * would otherwise silently get a wrong page). Cursors are not secret; they hold only values the
+ * client has already received.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { KeysetPosition, SortTerm, SortValue } from './query.js';
+import type { SongFilter } from './schemas.js';
+
+const CURSOR_VERSION = 1;
+
+const cursorPayload = z.strictObject({
+  v: z.literal(CURSOR_VERSION),
+  f: z.string(),
+  k: z.array(z.union([z.string(), z.number()])),
+  id: z.guid(),
+});
+
+const sortValueSchemas = {
+  name: z.string(),
+  artist: z.string(),
+  streams: z.number(),
+  releasedOn: z.iso.datetime().transform((iso) => new Date(iso)),
+  createdAt: z.iso.datetime().transform((iso) => new Date(iso)),
+} satisfies Record<SortTerm['field'], z.ZodType<SortValue>>;
+
+export class CursorError extends Error {
+  override name = 'CursorError';
+}
+
+/** A stable digest of what the cursor is bound to; the page size is free to change between pages. */
+export function cursorFingerprint(filter: SongFilter, terms: readonly SortTerm[]): string {
+  const canonicalFilter = Object.entries(filter)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]);
+  const canonical = JSON.stringify([canonicalFilter, terms.map((t) => [t.field, t.descending])]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+}
+
+export function encodeCursor(fingerprint: string, position: KeysetPosition): string {
+  const payload: z.input<typeof cursorPayload> = {
+    v: CURSOR_VERSION,
+    f: fingerprint,
+    k: position.values.map((value) => (value instanceof Date ? value.toISOString() : value)),
+    id: position.id,
+  };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+export function decodeCursor(
+  cursor: string,
+  fingerprint: string,
+  terms: readonly SortTerm[],
+): KeysetPosition {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new CursorError('cursor is malformed');
+  }
+  const payload = cursorPayload.safeParse(json);
+  if (!payload.success || payload.data.k.length !== terms.length) {
+    throw new CursorError('cursor is malformed');
+  }
+  if (payload.data.f !== fingerprint) {
+    throw new CursorError('cursor was made for a different filter or orderBy; start again without a cursor');
+  }
+  const values: SortValue[] = [];
+  for (const [index, term] of terms.entries()) {
+    const value = sortValueSchemas[term.field].safeParse(payload.data.k[index]);
+    if (!value.success) throw new CursorError('cursor is malformed');
+    values.push(value.data);
+  }
+  return { values, id: payload.data.id };
+}

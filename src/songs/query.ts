@@ -1,0 +1,104 @@
+/**
+ * The one builder of song filters and orderings, shared by song.list and song.infinite so that
+ * a page and its `total`, and an infinite walk and a list, always agree.
+ */
+import type { Prisma } from '../generated/prisma/client.js';
+import type { SongFilter, SortField, SortKey } from './schemas.js';
+
+/** The columns that leave the server: every procedure selects exactly these. */
+export const songSelect = {
+  id: true,
+  name: true,
+  artist: true,
+  streams: true,
+  releasedOn: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies Prisma.SongSelect;
+
+/**
+ * `contains` becomes `ILIKE '%' || $1 || '%'`, and Prisma 7 does not escape the pattern's own
+ * wildcards: `contains: "%"` would match every row. The contract makes `%` and `_` literal, so
+ * escape them (and the escape character itself; `\` is PostgreSQL's default LIKE escape).
+ */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+export function songWhere(filter: SongFilter): Prisma.SongWhereInput {
+  const where: Prisma.SongWhereInput[] = [];
+  if (filter.name !== undefined) where.push({ name: filter.name });
+  if (filter.artist !== undefined) where.push({ artist: filter.artist });
+  if (filter.nameContains) {
+    where.push({
+      name: { contains: escapeLikePattern(filter.nameContains), mode: 'insensitive' },
+    });
+  }
+  if (filter.artistContains) {
+    where.push({
+      artist: { contains: escapeLikePattern(filter.artistContains), mode: 'insensitive' },
+    });
+  }
+  if (filter.streamsGte !== undefined) where.push({ streams: { gte: filter.streamsGte } });
+  if (filter.streamsLte !== undefined) where.push({ streams: { lte: filter.streamsLte } });
+  if (filter.releasedOnGte !== undefined) {
+    where.push({ releasedOn: { gte: filter.releasedOnGte } });
+  }
+  if (filter.releasedOnLte !== undefined) {
+    where.push({ releasedOn: { lte: filter.releasedOnLte } });
+  }
+  return { AND: where };
+}
+
+export interface SortTerm {
+  field: SortField;
+  descending: boolean;
+}
+
+export function parseOrderBy(keys: readonly SortKey[]): SortTerm[] {
+  return keys.map((key) =>
+    key.startsWith('-')
+      ? { field: key.slice(1) as SortField, descending: true }
+      : { field: key as SortField, descending: false },
+  );
+}
+
+/** The ORDER BY of a listing: the requested keys, then `id` so that the order is total. */
+export function songOrderBy(terms: readonly SortTerm[]): Prisma.SongOrderByWithRelationInput[] {
+  return [...terms.map(({ field, descending }) => ({ [field]: descending ? 'desc' : 'asc' })), { id: 'asc' }];
+}
+
+export type SortValue = string | number | Date;
+
+/** Where a page ended: the last row's sort values (in `terms` order) and its id. */
+export interface KeysetPosition {
+  values: SortValue[];
+  id: string;
+}
+
+/**
+ * Rows strictly after `position` in the order `songOrderBy(terms)`:
+ *   (k1 > v1) OR (k1 = v1 AND k2 > v2) OR … OR (k1 = v1 AND … AND id > last.id)
+ * with `>` flipped to `<` for descending keys.
+ *
+ * Prisma's own `cursor:` option re-finds the cursor row and is as slow as OFFSET at depth; this
+ * OR-form alone also plans poorly, so it carries the redundant bound `k1 >= v1` (or `<=`) that
+ * lets PostgreSQL start an index range scan on the leading key: the cost of a page then does not
+ * grow with its depth (see bench/).
+ */
+export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition): Prisma.SongWhereInput {
+  const equalities: Prisma.SongWhereInput[] = [];
+  const branches: Prisma.SongWhereInput[] = [];
+  terms.forEach(({ field, descending }, index) => {
+    const value = position.values[index];
+    branches.push({ AND: [...equalities, { [field]: { [descending ? 'lt' : 'gt']: value } }] });
+    equalities.push({ [field]: value });
+  });
+  branches.push({ AND: [...equalities, { id: { gt: position.id } }] });
+
+  const [leading] = terms;
+  const leadingBound: Prisma.SongWhereInput = leading
+    ? { [leading.field]: { [leading.descending ? 'lte' : 'gte']: position.values[0] } }
+    : { id: { gt: position.id } };
+  return { AND: [leadingBound, { OR: branches }] };
+}

@@ -1,0 +1,103 @@
+/** song.*: create, read, update, delete and the two listings of the contract. */
+import { TRPCError } from '@trpc/server';
+import { badInput, publicProcedure, router } from '../trpc.js';
+import { CursorError, cursorFingerprint, decodeCursor, encodeCursor } from './cursor.js';
+import { keysetWhere, parseOrderBy, type SortValue, songOrderBy, songSelect, songWhere } from './query.js';
+import {
+  songByIdInput,
+  songCreateSchema,
+  songDeleteInput,
+  songInfiniteInput,
+  songInfiniteOutput,
+  songListInput,
+  songListOutput,
+  songSchema,
+  songUpdateInput,
+} from './schemas.js';
+
+export const songRouter = router({
+  create: publicProcedure
+    .input(songCreateSchema)
+    .output(songSchema)
+    .mutation(({ ctx, input }) => ctx.prisma.song.create({ data: input, select: songSelect })),
+
+  byId: publicProcedure
+    .input(songByIdInput)
+    .output(songSchema)
+    .query(async ({ ctx, input }) => {
+      const song = await ctx.prisma.song.findUnique({ where: { id: input.id }, select: songSelect });
+      if (!song) throw new TRPCError({ code: 'NOT_FOUND', message: 'Song not found' });
+      return song;
+    }),
+
+  update: publicProcedure
+    .input(songUpdateInput)
+    .output(songSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.prisma.song.update({ where: { id: input.id }, data: input.data, select: songSelect }),
+    ),
+
+  delete: publicProcedure
+    .input(songDeleteInput)
+    .output(songSchema)
+    .mutation(({ ctx, input }) => ctx.prisma.song.delete({ where: { id: input.id }, select: songSelect })),
+
+  list: publicProcedure
+    .input(songListInput)
+    .output(songListOutput)
+    .query(async ({ ctx, input }) => {
+      const { orderBy, limit, offset, ...filter } = input;
+      const where = songWhere(filter);
+      // One snapshot for the page and its total, so they never disagree under concurrent writes.
+      const [items, total] = await ctx.prisma.$transaction(
+        [
+          ctx.prisma.song.findMany({
+            where,
+            orderBy: songOrderBy(parseOrderBy(orderBy)),
+            take: limit,
+            skip: offset,
+            select: songSelect,
+          }),
+          ctx.prisma.song.count({ where }),
+        ],
+        { isolationLevel: 'RepeatableRead' },
+      );
+      return { items, total, limit, offset };
+    }),
+
+  infinite: publicProcedure
+    .input(songInfiniteInput)
+    .output(songInfiniteOutput)
+    .query(async ({ ctx, input }) => {
+      const { orderBy, limit, cursor, ...filter } = input;
+      const terms = parseOrderBy(orderBy);
+      const fingerprint = cursorFingerprint(filter, terms);
+      let position = null;
+      if (cursor) {
+        try {
+          position = decodeCursor(cursor, fingerprint, terms);
+        } catch (error) {
+          if (error instanceof CursorError) throw badInput('cursor', error.message, cursor);
+          throw error;
+        }
+      }
+      const where = songWhere(filter);
+      // One row more than asked tells whether another page follows, without a count.
+      const rows = await ctx.prisma.song.findMany({
+        where: position ? { AND: [where, keysetWhere(terms, position)] } : where,
+        orderBy: songOrderBy(terms),
+        take: limit + 1,
+        select: songSelect,
+      });
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      const nextCursor =
+        rows.length > limit && last
+          ? encodeCursor(fingerprint, {
+              values: terms.map(({ field }): SortValue => last[field]),
+              id: last.id,
+            })
+          : null;
+      return { items, nextCursor };
+    }),
+});

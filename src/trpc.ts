@@ -1,0 +1,86 @@
+/**
+ * tRPC for Songs API, in the order a request meets it:
+ * 1. the context every procedure receives,
+ * 2. the tRPC instance (transformer and error shape),
+ * 3. the procedure builders that routers use.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import { isProduction } from './config.js';
+import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './errors.js';
+import type { PrismaClient } from './generated/prisma/client.js';
+
+// 1. Context ----------------------------------------------------------------------------------
+
+/**
+ * Everything a procedure may use. It holds no request object, so tests build callers directly
+ * with `createCaller({ prisma })` where `prisma` is bound to a throwaway database.
+ */
+export interface Context {
+  prisma: PrismaClient;
+}
+
+export function createContext({ prisma }: Context): Context {
+  return { prisma };
+}
+
+// 2. Initialisation ---------------------------------------------------------------------------
+
+/** "name: name must not be empty; streams: …": each problem with the field it concerns. */
+function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+const t = initTRPC.context<Context>().create({
+  // superjson lets Dates (releasedOn, createdAt, updatedAt) cross the wire as Dates.
+  transformer: superjson,
+  /**
+   * Runs for every error sent over HTTP (not for createCaller: trpc/trpc#4120).
+   * - Validation errors carry zod's flattened form at `data.zodError`.
+   * - Unexpected errors keep their text out of production responses: tRPC would otherwise copy
+   *   Prisma's message, which can hold SQL and a source excerpt, into `message`.
+   */
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    const masked = error.code === 'INTERNAL_SERVER_ERROR' && isProduction();
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      message: masked ? GENERIC_INTERNAL_MESSAGE : zodError ? describeZodError(zodError) : shape.message,
+      data: {
+        ...(masked ? data : shape.data),
+        zodError: zodError ? z.flattenError(zodError) : null,
+      },
+    };
+  },
+});
+
+// 3. Procedure builders -----------------------------------------------------------------------
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps database errors to the contract's codes (see errors.ts) for every procedure below it. */
+const databaseErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped && mapped !== result.error) throw mapped;
+  }
+  return result;
+});
+
+/** The base of every procedure: no authentication (the API is public), database errors mapped. */
+export const publicProcedure = t.procedure.use(databaseErrors);
+
+/** A BAD_REQUEST whose `zodError` names `field`, for checks that run after input parsing. */
+export function badInput(field: string, message: string, input?: unknown): TRPCError {
+  return new TRPCError({
+    code: 'BAD_REQUEST',
+    message,
+    cause: new ZodError([{ code: 'custom', path: [field], message, input }]),
+  });
+}
