@@ -1,4 +1,4 @@
-/** A running Songs API: the database opened and migrated, HTTP listening, and a clean close. */
+/** A running Songs API: HTTP listening on a database, and a clean close. */
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,8 @@ import { type Database, openDatabase } from './db/index.js';
 /** In-flight requests get this long to finish after a shutdown signal; then sockets are cut. */
 const SHUTDOWN_GRACE_MS = 8000;
 
-export interface RunningServer {
+export interface RunningServer extends AsyncDisposable {
+  /** `http://localhost:<port>`; the tRPC endpoint is `${url}/trpc`. */
   url: string;
   server: Server;
   db: Database;
@@ -16,15 +17,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { databaseUrl: string; port: number }): Promise<RunningServer> {
-  const db = await openDatabase(options.databaseUrl);
-  try {
-    const { applied } = await db.migrate();
-    if (applied.length > 0) console.log(`Applied migrations: ${applied.join(', ')}`);
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+/** Serves `db` over HTTP on `port` (0 picks a free one). Closing the server closes `db`. */
+export async function serve(db: Database, options: { port: number }): Promise<RunningServer> {
   const server = createServer(createApp(db));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -45,5 +39,18 @@ export async function startServer(options: { databaseUrl: string; port: number }
     })();
     return closing;
   };
-  return { url: `http://localhost:${port}`, server, db, close };
+  return { url: `http://localhost:${port}`, server, db, close, [Symbol.asyncDispose]: close };
+}
+
+/** Opens the database named by `databaseUrl`, applies pending migrations, then serves it. */
+export async function startServer(options: { databaseUrl: string; port: number }): Promise<RunningServer> {
+  const db = await openDatabase(options.databaseUrl);
+  try {
+    const { applied } = await db.migrate();
+    if (applied.length > 0) console.log(`Applied migrations: ${applied.join(', ')}`);
+    return await serve(db, { port: options.port });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError, z } from 'zod';
+import { ZodError, ZodRealError, z } from 'zod';
 import { isProduction } from './config.js';
 import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './errors.js';
 import type { PrismaClient } from './generated/prisma/client.js';
@@ -81,6 +81,8 @@ export function badInput(field: string, message: string, input?: unknown): TRPCE
   return new TRPCError({
     code: 'BAD_REQUEST',
     message,
-    cause: new ZodError([{ code: 'custom', path: [field], message, input }]),
+    // ZodRealError, not ZodError: only the former is an `Error`, and tRPC keeps only an Error as
+    // the cause (anything else is wrapped, and the formatter would find no zod error in it).
+    cause: new ZodRealError([{ code: 'custom', path: [field], message, input }]),
   });
 }

@@ -18,7 +18,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DEFAULT_DATABASE_URL } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { type MigrationReport, type MigrationSession, migrate } from './migrator.js';
+import { type MigrationFile, type MigrationReport, type MigrationSession, migrate } from './migrator.js';
 
 export { PrismaClient };
 
@@ -42,8 +42,8 @@ export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL): DatabaseTa
 export interface Database {
   readonly kind: DatabaseTarget['kind'];
   readonly prisma: PrismaClient;
-  /** Applies pending migrations (see migrator.ts). */
-  migrate(): Promise<MigrationReport>;
+  /** Applies pending migrations: those of prisma/migrations unless `files` are given (see migrator.ts). */
+  migrate(files?: MigrationFile[]): Promise<MigrationReport>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /** Disconnects Prisma and releases the driver (and flushes PGlite to disk). */
@@ -74,7 +74,7 @@ export function databaseFromPGlite(pglite: PGlite): Database {
   return {
     kind: 'pglite',
     prisma,
-    migrate: () => migrate(session),
+    migrate: (files) => migrate(session, files),
     ping: async () => {
       await pglite.query('SELECT 1');
     },
@@ -91,17 +91,18 @@ export function databaseFromPostgres(connectionString: string): Database {
     kind: 'postgres',
     prisma,
     // A dedicated connection, not the pool: the advisory lock belongs to one session.
-    migrate: async () => {
+    migrate: async (files) => {
       const client = new pg.Client({ connectionString });
       await client.connect();
       try {
-        return await migrate({
+        const session: MigrationSession = {
           query: async <Row>(sql: string, params?: unknown[]) =>
             (await client.query(sql, params)).rows as Row[],
           exec: async (sql) => {
             await client.query(sql);
           },
-        });
+        };
+        return await migrate(session, files);
       } finally {
         await client.end();
       }

@@ -1,0 +1,142 @@
+/**
+ * The HTTP surface through a real server and a typed client: what createCaller cannot show
+ * (the error formatter, status codes, superjson on the wire, probes, body limits).
+ */
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../src/router.js';
+import { songInput } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/http.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server[Symbol.asyncDispose]());
+beforeEach(() => server.database.script('DELETE FROM songs'));
+
+async function clientError(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error,
+  );
+  expect(error).toBeInstanceOf(TRPCClientError);
+  return error as TRPCClientError<AppRouter>;
+}
+
+describe('song procedures over HTTP', () => {
+  it('returns dates as Date objects (superjson)', async () => {
+    const created = await server.client.song.create.mutate(songInput({ releasedOn: '2019-11-29' }));
+    const fetched = await server.client.song.byId.query({ id: created.id });
+    expect(fetched.releasedOn).toEqual(new Date('2019-11-29T00:00:00.000Z'));
+    expect(fetched.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('reports a validation error as BAD_REQUEST (400) with zod field errors naming the field', async () => {
+    const error = await clientError(server.client.song.create.mutate(songInput({ name: '   ' })));
+    expect(error.data?.code).toBe('BAD_REQUEST');
+    expect(error.data?.httpStatus).toBe(400);
+    expect(error.data?.zodError?.fieldErrors.name).toEqual(['name must not be empty']);
+    expect(error.message).toContain('name');
+  });
+
+  it('carries cursor errors as zod field errors too', async () => {
+    const error = await clientError(server.client.song.infinite.query({ cursor: 'not-a-cursor' }));
+    expect(error.data?.code).toBe('BAD_REQUEST');
+    expect(error.data?.zodError?.fieldErrors.cursor).toEqual(['cursor is malformed']);
+  });
+
+  it('reports a missing song as NOT_FOUND (404) without zod errors', async () => {
+    const error = await clientError(
+      server.client.song.byId.query({ id: '00000000-0000-4000-8000-000000000000' }),
+    );
+    expect(error.data?.code).toBe('NOT_FOUND');
+    expect(error.data?.httpStatus).toBe(404);
+    expect(error.data?.zodError).toBeNull();
+  });
+
+  it('reports a duplicate (name, artist) as CONFLICT (409)', async () => {
+    const song = songInput();
+    await server.client.song.create.mutate(song);
+    const error = await clientError(server.client.song.create.mutate(song));
+    expect(error.data?.code).toBe('CONFLICT');
+    expect(error.data?.httpStatus).toBe(409);
+    expect(error.message).toBe('A song with this name and artist already exists');
+  });
+
+  it('sends concurrent calls as one batched HTTP request', async () => {
+    const before = server.requests.length;
+    await Promise.all([
+      server.client.song.list.query({ limit: 1 }),
+      server.client.song.list.query({ limit: 2 }),
+      server.client.song.infinite.query({}),
+    ]);
+    expect(server.requests.length - before).toBe(1);
+  });
+});
+
+describe('HTTP endpoints', () => {
+  it('answers /healthz with 200', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('answers /readyz with 200 while the database answers', async () => {
+    const response = await fetch(`${server.url}/readyz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('answers an unknown path with a JSON 404', async () => {
+    const response = await fetch(`${server.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'Not found' });
+  });
+
+  it('rejects a body over the limit with 413, not a 500', async () => {
+    const response = await fetch(`${server.url}/trpc/song.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { name: 'x'.repeat(2 * 1024 * 1024) } }),
+    });
+    expect(response.status).toBe(413);
+    expect(await server.database.prisma.song.count()).toBe(0);
+  });
+
+  it('rejects malformed JSON with a 400, not a 500', async () => {
+    const response = await fetch(`${server.url}/trpc/song.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"json": ',
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('when the database stops answering', () => {
+  it('answers /readyz with 503 while /healthz stays 200', async () => {
+    await using own = await startTestServer();
+    await own.database.close();
+    expect((await fetch(`${own.url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${own.url}/healthz`)).status).toBe(200);
+  });
+
+  it('masks the internal error in production: generic message, no driver text, no stack', async () => {
+    await using own = await startTestServer();
+    await own.database.close();
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      const response = await fetch(`${own.url}/trpc/song.list?input=${encodeURIComponent('{"json":{}}')}`);
+      const body = await response.text();
+      expect(response.status).toBe(500);
+      const { error } = JSON.parse(body) as { error: { json: { message: string; data: object } } };
+      expect(error.json.message).toBe('Internal server error');
+      expect(error.json.data).not.toHaveProperty('stack');
+      expect(body).not.toMatch(/prisma|select|songs|pglite|closed|\.ts:/i);
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  });
+});
