@@ -34,6 +34,16 @@ function describeZodError(error: ZodError): string {
     .join('; ');
 }
 
+/** zod's flattened form, as the contract promises it at `error.data.zodError`. */
+export interface FlattenedZodError {
+  formErrors: string[];
+  fieldErrors: { [field: string]: string[] | undefined };
+}
+
+function flattenZodError(error: ZodError): FlattenedZodError {
+  return z.flattenError(error as ZodError<Record<string, unknown>>);
+}
+
 const t = initTRPC.context<Context>().create({
   // superjson lets Dates (releasedOn, createdAt, updatedAt) cross the wire as Dates.
   transformer: superjson,
@@ -52,7 +62,7 @@ const t = initTRPC.context<Context>().create({
       message: masked ? GENERIC_INTERNAL_MESSAGE : zodError ? describeZodError(zodError) : shape.message,
       data: {
         ...(masked ? data : shape.data),
-        zodError: zodError ? z.flattenError(zodError) : null,
+        zodError: zodError ? flattenZodError(zodError) : null,
       },
     };
   },
