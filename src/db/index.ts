@@ -48,7 +48,18 @@ export interface Database {
   ping(): Promise<void>;
   /** Disconnects Prisma and releases the driver (and flushes PGlite to disk). */
   close(): Promise<void>;
+  /**
+   * The driver below Prisma, for the bulk import path only (src/import/song-bulk-writer.ts): it
+   * needs COPY, which Prisma cannot express. Optional so that hand-made Database doubles need not
+   * provide it.
+   */
+  readonly driver?: DatabaseDriver;
 }
+
+/** Raw access to the database a `Database` wraps (see `Database.driver`). */
+export type DatabaseDriver =
+  | { kind: 'postgres'; connectionString: string }
+  | { kind: 'pglite'; pglite: PGlite };
 
 /** PGlite with the extensions the migrations use (it loads extensions only at construction). */
 export async function createPGlite(
@@ -74,6 +85,7 @@ export function databaseFromPGlite(pglite: PGlite): Database {
   return {
     kind: 'pglite',
     prisma,
+    driver: { kind: 'pglite', pglite },
     migrate: (files) => migrate(session, files),
     ping: async () => {
       await pglite.query('SELECT 1');
@@ -90,6 +102,7 @@ export function databaseFromPostgres(connectionString: string): Database {
   return {
     kind: 'postgres',
     prisma,
+    driver: { kind: 'postgres', connectionString },
     // A dedicated connection, not the pool: the advisory lock belongs to one session.
     migrate: async (files) => {
       const client = new pg.Client({ connectionString });
