@@ -98,7 +98,13 @@ export function databaseFromPGlite(pglite: PGlite): Database {
 }
 
 export function databaseFromPostgres(connectionString: string): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  const adapter = new PrismaPg(
+    { connectionString },
+    // An idle pooled connection that the server ends (restart, failover) is dropped by the pool and
+    // replaced on next use; say so in the log instead of failing silently.
+    { onPoolError: (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`) },
+  );
+  const prisma = new PrismaClient({ adapter });
   return {
     kind: 'postgres',
     prisma,

@@ -36,7 +36,7 @@ function expectedColumnType(field: Field): string {
 }
 
 let db: ThrowawayDatabase;
-let models: Model[];
+let models: readonly Model[];
 let indexes: Awaited<ReturnType<typeof internals.getDMMF>>['datamodel']['indexes'];
 beforeAll(async () => {
   const datamodel = await readFile(new URL('../../prisma/schema.prisma', import.meta.url), 'utf8');

@@ -3,7 +3,7 @@
  * (the error formatter, status codes, superjson on the wire, probes, body limits).
  */
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppRouter } from '../../src/router.js';
 import { songInput } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/http.js';
@@ -117,14 +117,15 @@ describe('HTTP endpoints', () => {
 describe('when the database stops answering', () => {
   it('answers /readyz with 503 while /healthz stays 200', async () => {
     await using own = await startTestServer();
-    await own.database.close();
+    await own.database.cutOff();
     expect((await fetch(`${own.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${own.url}/healthz`)).status).toBe(200);
   });
 
   it('masks the internal error in production: generic message, no driver text, no stack', async () => {
     await using own = await startTestServer();
-    await own.database.close();
+    await own.database.cutOff();
+    vi.spyOn(console, 'error').mockImplementation(() => {}); // the server logs the cause; expected
     const previous = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
     try {
@@ -137,6 +138,7 @@ describe('when the database stops answering', () => {
       expect(body).not.toMatch(/prisma|select|songs|pglite|closed|\.ts:/i);
     } finally {
       process.env.NODE_ENV = previous;
+      vi.restoreAllMocks();
     }
   });
 });
