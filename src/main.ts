@@ -3,32 +3,41 @@
  * on PORT, prints the URL once ready, and shuts down cleanly on SIGINT/SIGTERM (exit 0).
  */
 import { loadConfig } from './config.js';
-import { startServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
+
+let running: RunningServer | undefined;
+let stopRequested = false;
+
+function stop(): void {
+  running?.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('Shutdown failed:', error);
+      process.exit(1);
+    },
+  );
+}
+
+// Installed before anything starts, so that a signal during start-up (PGlite's first initdb takes
+// seconds) also ends in a clean stop rather than Node's default kill.
+function onSignal(signal: NodeJS.Signals): void {
+  // A second signal must not cut a clean shutdown short: it only says what is happening.
+  if (stopRequested) {
+    console.log(`${signal} received; still shutting down`);
+    return;
+  }
+  stopRequested = true;
+  console.log(`${signal} received; shutting down`);
+  stop(); // before start-up finished, main() stops as soon as the server exists
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const running = await startServer({ databaseUrl: config.DATABASE_URL, port: config.PORT });
+  running = await startServer({ databaseUrl: config.DATABASE_URL, port: config.PORT });
+  if (stopRequested) return stop();
   console.log(`Songs API listening on ${running.url} (tRPC at ${running.url}/trpc, ${running.db.kind})`);
-
-  const shutdown = (signal: NodeJS.Signals) => {
-    // A second signal must not cut a clean shutdown short: it only says what is happening.
-    if (shuttingDown) {
-      console.log(`${signal} received; still shutting down`);
-      return;
-    }
-    shuttingDown = true;
-    console.log(`${signal} received; shutting down`);
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('Shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  let shuttingDown = false;
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {

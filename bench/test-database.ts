@@ -1,0 +1,92 @@
+/**
+ * What the test harness costs per test and per file, on PGlite and on PostgreSQL:
+ * - a reset between tests (empty or 100-song fixture; clean = nothing written since the last one),
+ * - a new throwaway database (PGlite snapshot load; PostgreSQL template clone + connect).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createCaller } from '../src/router.js';
+import { songInput } from '../tests/support/factories.js';
+import {
+  buildPgliteSnapshot,
+  buildPostgresTemplate,
+  createResetter,
+  type DatabaseSource,
+  dropPostgresTemplate,
+  openThrowawayDatabase,
+} from '../tests/support/throwaway-database.js';
+import { median, ms, POSTGRES_URL, percentile, printTable, sample } from './stats.js';
+
+const RESETS = 300;
+const OPENS = 10;
+
+async function measure(engine: string, source: DatabaseSource) {
+  const opens = await sample(OPENS, async () => {
+    const db = await openThrowawayDatabase(source, 'bench_open');
+    await db.script('SELECT 1');
+    await db.drop();
+  });
+  const db = await openThrowawayDatabase(source, 'bench');
+  const caller = createCaller({ prisma: db.prisma });
+  const rows: Record<string, string>[] = [];
+  for (const fixture of [false, true]) {
+    const reset = createResetter(db, { fixture });
+    await reset();
+    const clean = await sample(RESETS, reset);
+    const dirty = await sample(RESETS, reset, () => caller.song.create(songInput()));
+    const label = fixture ? '100-song fixture' : 'empty';
+    rows.push({
+      engine,
+      reset: `${label}, after a write`,
+      median: ms(median(dirty)),
+      p95: ms(percentile(dirty, 95)),
+    });
+    rows.push({
+      engine,
+      reset: `${label}, nothing written`,
+      median: ms(median(clean)),
+      p95: ms(percentile(clean, 95)),
+    });
+  }
+  rows.push({
+    engine,
+    reset: 'new throwaway database',
+    median: ms(median(opens)),
+    p95: ms(percentile(opens, 95)),
+  });
+  await db.drop();
+  return rows;
+}
+
+const dir = await mkdtemp(path.join(tmpdir(), 'songs-bench-'));
+try {
+  let started = performance.now();
+  const pglite = await buildPgliteSnapshot(path.join(dir, 'migrated.tar'));
+  const pgliteBuild = performance.now() - started;
+  const rows = await measure('PGlite', pglite);
+
+  started = performance.now();
+  const postgres = await buildPostgresTemplate(POSTGRES_URL);
+  const postgresBuild = performance.now() - started;
+  try {
+    rows.push(...(await measure('PostgreSQL', postgres)));
+  } finally {
+    await dropPostgresTemplate(postgres as DatabaseSource & { kind: 'postgres' });
+  }
+  rows.push({
+    engine: 'PGlite',
+    reset: 'build the migrated snapshot (once per run)',
+    median: ms(pgliteBuild),
+    p95: '',
+  });
+  rows.push({
+    engine: 'PostgreSQL',
+    reset: 'build the migrated template (once per run)',
+    median: ms(postgresBuild),
+    p95: '',
+  });
+  printTable(`Test database costs (${RESETS} resets, ${OPENS} opens)`, rows);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
