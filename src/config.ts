@@ -1,4 +1,5 @@
 /** The environment the service reads, validated once (see README "Configuration"). */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 export const DEFAULT_DATABASE_URL = 'pglite:.data/pglite';
@@ -11,7 +12,12 @@ const environment = z.object({
 
 export type Config = z.infer<typeof environment>;
 
+/**
+ * Reads the environment, after loading `.env` from the working directory when there is one
+ * (Node's own loader: variables already set win, as with dotenv).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env === process.env && existsSync('.env')) process.loadEnvFile('.env');
   const result = environment.safeParse(env);
   if (!result.success) {
     throw new Error(`Invalid environment: ${z.prettifyError(result.error)}`);
