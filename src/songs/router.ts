@@ -69,7 +69,7 @@ export const songRouter = router({
     .input(songInfiniteInput)
     .output(songInfiniteOutput)
     .query(async ({ ctx, input }) => {
-      const { orderBy, limit, cursor, ...filter } = input;
+      const { orderBy, limit, cursor, direction: _forward, ...filter } = input;
       const terms = parseOrderBy(orderBy);
       const fingerprint = cursorFingerprint(filter, terms);
       let position = null;
@@ -86,13 +86,13 @@ export const songRouter = router({
       const rows = await ctx.prisma.song.findMany({
         where: position ? { AND: [where, keysetWhere(terms, position)] } : where,
         orderBy: songOrderBy(terms),
-        take: limit + 1,
+        take: limit,
         select: songSelect,
       });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       const nextCursor =
-        rows.length > limit && last
+        rows.length >= limit && last
           ? encodeCursor(fingerprint, {
               values: terms.map(({ field }): SortValue => last[field]),
               id: last.id,

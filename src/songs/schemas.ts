@@ -147,6 +147,9 @@ export const songInfiniteInput = z
     orderBy: orderBySchema,
     limit,
     cursor: z.string({ error: 'cursor must be a string' }).max(4096, 'cursor is malformed').nullish(),
+    // tRPC's infinite-query integrations (useInfiniteQuery, infiniteQueryOptions) send the page
+    // direction with every page. Pages only go forward (there is no previous-page cursor).
+    direction: z.literal('forward', { error: 'direction must be "forward"' }).optional(),
   })
   .prefault({});
 

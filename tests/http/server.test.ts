@@ -66,6 +66,17 @@ describe('song procedures over HTTP', () => {
     expect(error.message).toBe('A song with this name and artist already exists');
   });
 
+  it("accepts the forward direction that tRPC's useInfiniteQuery adds to every page's input", async () => {
+    await server.client.song.create.mutate(songInput());
+    const page = await server.client.song.infinite.query({ cursor: null, direction: 'forward', limit: 1 });
+    expect(page.items).toHaveLength(1);
+    const error = await clientError(
+      // @ts-expect-error pages only go forward, and the input type says so
+      server.client.song.infinite.query({ cursor: null, direction: 'backward' }),
+    );
+    expect(error.data?.zodError?.fieldErrors.direction).toEqual(['direction must be "forward"']);
+  });
+
   it('sends concurrent calls as one batched HTTP request', async () => {
     const before = server.requests.length;
     await Promise.all([
