@@ -86,13 +86,13 @@ export const songRouter = router({
       const rows = await ctx.prisma.song.findMany({
         where: position ? { AND: [where, keysetWhere(terms, position)] } : where,
         orderBy: songOrderBy(terms),
-        take: limit,
+        take: limit + 1,
         select: songSelect,
       });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       const nextCursor =
-        rows.length >= limit && last
+        rows.length > limit && last
           ? encodeCursor(fingerprint, {
               values: terms.map(({ field }): SortValue => last[field]),
               id: last.id,

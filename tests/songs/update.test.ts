@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { expectTRPCError } from '../support/errors.js';
+import { useTestDatabase } from '../support/test-database.js';
+import { allSongs, MISSING_ID, NOT_UUIDS, type Song, tableSnapshot } from './helpers.js';
+
+describe('song.update', () => {
+  const db = useTestDatabase({ fixture: true });
+
+  /** Two distinct fixture songs: the one being edited and another whose pair it may collide with. */
+  async function twoSongs(): Promise<[Song, Song]> {
+    const [target, other] = await allSongs(db);
+    if (!target || !other) throw new Error('fixture is too small');
+    return [target, other];
+  }
+
+  describe('applies a valid patch', () => {
+    it.each([
+      ['name', { name: 'Renamed' }],
+      ['artist', { artist: 'Reassigned' }],
+      ['streams', { streams: 7.125 }],
+      ['releasedOn', { releasedOn: new Date('2010-10-10T00:00:00.000Z') }],
+    ])('changes only %s and returns the updated song', async (_, patch) => {
+      const [target] = await twoSongs();
+      const updated = await db.caller.song.update({ id: target.id, data: patch });
+      expect(updated).toEqual({ ...target, ...patch, updatedAt: expect.any(Date) });
+      await expect(db.caller.song.byId({ id: target.id })).resolves.toEqual(updated);
+    });
+
+    it('changes every field at once', async () => {
+      const [target] = await twoSongs();
+      const data = { name: 'All New', artist: 'All New Artist', streams: 0, releasedOn: '1970-01-01' };
+      const updated = await db.caller.song.update({ id: target.id, data });
+      expect(updated).toMatchObject({
+        ...data,
+        id: target.id,
+        releasedOn: new Date('1970-01-01T00:00:00.000Z'),
+      });
+    });
+
+    it('leaves every other song untouched', async () => {
+      const [target] = await twoSongs();
+      const others = (await tableSnapshot(db)).filter((row) => row.id !== target.id);
+      await db.caller.song.update({ id: target.id, data: { name: 'Only Me' } });
+      expect((await tableSnapshot(db)).filter((row) => row.id !== target.id)).toEqual(others);
+    });
+
+    it('trims name and artist in a patch', async () => {
+      const [target] = await twoSongs();
+      const updated = await db.caller.song.update({
+        id: target.id,
+        data: { name: '  Trim Me ', artist: '\tMe Too\n' },
+      });
+      expect(updated).toMatchObject({ name: 'Trim Me', artist: 'Me Too' });
+    });
+
+    it('accepts releasedOn as "YYYY-MM-DD" and returns it as a Date at 00:00 UTC', async () => {
+      const [target] = await twoSongs();
+      const updated = await db.caller.song.update({ id: target.id, data: { releasedOn: '2024-02-29' } });
+      expect(updated.releasedOn.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    });
+
+    it('keeps createdAt and moves updatedAt forward', async () => {
+      const [target] = await twoSongs();
+      const longAgo = new Date('2001-01-01T00:00:00.000Z');
+      await db.prisma.song.update({ where: { id: target.id }, data: { updatedAt: longAgo } });
+      const updated = await db.caller.song.update({ id: target.id, data: { streams: 3.5 } });
+      expect(updated.createdAt).toEqual(target.createdAt);
+      expect(updated.updatedAt.getTime()).toBeGreaterThan(longAgo.getTime());
+    });
+
+    it('is not a CONFLICT to write a song its own name and artist', async () => {
+      const [target] = await twoSongs();
+      const updated = await db.caller.song.update({
+        id: target.id,
+        data: { name: target.name, artist: ` ${target.artist} ` },
+      });
+      expect(updated).toMatchObject({ name: target.name, artist: target.artist });
+    });
+  });
+
+  describe('rejects an invalid patch with BAD_REQUEST naming the field, and writes nothing', () => {
+    const invalid: [string, Record<string, unknown>, string][] = [
+      ['an empty name', { name: '' }, 'data.name'],
+      ['a whitespace-only name', { name: '   ' }, 'data.name'],
+      ['a 201-character name', { name: 'n'.repeat(201) }, 'data.name'],
+      ['an empty artist', { artist: '' }, 'data.artist'],
+      ['a whitespace-only artist', { artist: '\t' }, 'data.artist'],
+      ['a 201-character artist', { artist: 'a'.repeat(201) }, 'data.artist'],
+      ['negative streams', { streams: -1 }, 'data.streams'],
+      ['NaN streams', { streams: Number.NaN }, 'data.streams'],
+      ['infinite streams', { streams: Number.POSITIVE_INFINITY }, 'data.streams'],
+      ['streams as a string', { streams: '5' }, 'data.streams'],
+      ['releasedOn 2023-02-30', { releasedOn: '2023-02-30' }, 'data.releasedOn'],
+      ['releasedOn 2023-13-01', { releasedOn: '2023-13-01' }, 'data.releasedOn'],
+      ['releasedOn "2023-1-1"', { releasedOn: '2023-1-1' }, 'data.releasedOn'],
+      ['releasedOn "yesterday"', { releasedOn: 'yesterday' }, 'data.releasedOn'],
+      ['an unknown key', { streams: 2, genre: 'pop' }, 'data.genre'],
+      ['an id in the patch', { name: 'New Name', id: MISSING_ID }, 'data.id'],
+      ['a valid name next to an invalid streams', { name: 'Valid Name', streams: -5 }, 'data.streams'],
+      ['a patch of nothing but an unknown key', { genre: 'pop' }, 'data'],
+      ['an empty patch', {}, 'data'],
+      ['a patch whose fields are all undefined', { name: undefined, streams: undefined }, 'data'],
+    ];
+
+    it.each(invalid)('%s', async (_, data, field) => {
+      const [target] = await twoSongs();
+      const before = await tableSnapshot(db);
+      await expectTRPCError(db.caller.song.update({ id: target.id, data } as never), 'BAD_REQUEST', field);
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+
+    it('rejects a missing data with BAD_REQUEST naming data', async () => {
+      const [target] = await twoSongs();
+      await expectTRPCError(db.caller.song.update({ id: target.id } as never), 'BAD_REQUEST', 'data');
+    });
+
+    it('rejects an unknown key next to id and data', async () => {
+      const [target] = await twoSongs();
+      const before = await tableSnapshot(db);
+      await expectTRPCError(
+        db.caller.song.update({ id: target.id, data: { streams: 1 }, upsert: true } as never),
+        'BAD_REQUEST',
+        'upsert',
+      );
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+
+    it.each(NOT_UUIDS)('rejects %s as id with BAD_REQUEST naming id', async (_, id) => {
+      const before = await tableSnapshot(db);
+      await expectTRPCError(
+        db.caller.song.update({ id, data: { streams: 1 } } as never),
+        'BAD_REQUEST',
+        'id',
+      );
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+  });
+
+  describe('NOT_FOUND', () => {
+    it('is NOT_FOUND for a uuid that no song has, and writes nothing', async () => {
+      const before = await tableSnapshot(db);
+      await expectTRPCError(db.caller.song.update({ id: MISSING_ID, data: { name: 'Ghost' } }), 'NOT_FOUND');
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+
+    it('is NOT_FOUND for a song that was deleted', async () => {
+      const [target] = await twoSongs();
+      await db.caller.song.delete({ id: target.id });
+      await expectTRPCError(db.caller.song.update({ id: target.id, data: { streams: 2 } }), 'NOT_FOUND');
+    });
+  });
+
+  describe('CONFLICT on an existing (name, artist)', () => {
+    it('is a CONFLICT to take another song’s name and artist, and writes nothing', async () => {
+      const [target, other] = await twoSongs();
+      const before = await tableSnapshot(db);
+      await expectTRPCError(
+        db.caller.song.update({
+          id: target.id,
+          data: { name: other.name, artist: other.artist, streams: 9 },
+        }),
+        'CONFLICT',
+      );
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+
+    it('is a CONFLICT when changing only the name completes another song’s pair', async () => {
+      const [target] = await twoSongs();
+      const other = await db.caller.song.create({
+        name: 'Collision Course',
+        artist: target.artist,
+        streams: 1,
+        releasedOn: '2020-01-01',
+      });
+      const before = await tableSnapshot(db);
+      await expectTRPCError(db.caller.song.update({ id: target.id, data: { name: other.name } }), 'CONFLICT');
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+
+    it('is a CONFLICT when changing only the artist completes another song’s pair', async () => {
+      const [target] = await twoSongs();
+      const other = await db.caller.song.create({
+        name: target.name,
+        artist: 'Other Performer',
+        streams: 1,
+        releasedOn: '2020-01-01',
+      });
+      const before = await tableSnapshot(db);
+      await expectTRPCError(
+        db.caller.song.update({ id: target.id, data: { artist: other.artist } }),
+        'CONFLICT',
+      );
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+
+    it('treats "  X " as "X": a whitespace variant of another song’s pair is a CONFLICT', async () => {
+      const [target, other] = await twoSongs();
+      const before = await tableSnapshot(db);
+      await expectTRPCError(
+        db.caller.song.update({
+          id: target.id,
+          data: { name: `  ${other.name} `, artist: `${other.artist}\t` },
+        }),
+        'CONFLICT',
+      );
+      expect(await tableSnapshot(db)).toEqual(before);
+    });
+  });
+});
