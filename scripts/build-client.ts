@@ -122,7 +122,7 @@ export async function buildClient(): Promise<void> {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   await buildClient();
-  const lines = (await readFile(path.join(CLIENT_DIST, 'index.d.ts'), 'utf8')).split('\n').length;
+  const lines = (await readFile(path.join(CLIENT_DIST, 'index.d.ts'), 'utf8')).trimEnd().split('\n').length;
   console.log(
     `client/dist built in ${Math.round(performance.now() - started)} ms (index.d.ts: ${lines} lines)`,
   );
