@@ -119,7 +119,9 @@ async function main(): Promise<void> {
         await exec('npm', ['pack', '--json', '--pack-destination', packDir], CLIENT_DIR),
       ) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
       if (!packed) throw new Error('npm pack reported no package');
-      const lines = (await readFile(path.join(CLIENT_DIST, 'index.d.ts'), 'utf8')).trimEnd().split('\n').length;
+      const lines = (await readFile(path.join(CLIENT_DIST, 'index.d.ts'), 'utf8'))
+        .trimEnd()
+        .split('\n').length;
       console.log(
         `  ${packed.filename}: ${packed.size} B packed, ${packed.unpackedSize} B unpacked, ` +
           `files ${packed.files.map((file) => file.path).join(', ')}; index.d.ts ${lines} lines`,
