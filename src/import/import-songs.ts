@@ -1,0 +1,250 @@
+/**
+ * Imports a songs CSV into a database: read and validate rows as a stream (song-csv-reader.ts),
+ * write them in batches (song-bulk-writer.ts), and account for every row.
+ *
+ * Batches of the default `skip` and `update` runs commit one by one, so an interrupted run keeps
+ * whole batches and a re-run carries on. `--on-conflict fail`, `--strict` and `--dry-run` are
+ * all-or-nothing: one transaction, committed only if the run ends as asked (never, for a dry run).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import type { Database } from '../db/index.js';
+import { type ConflictingRow, type ConflictPolicy, openSongBulkWriter } from './song-bulk-writer.js';
+import { type CsvLayout, type RowError, readSongCsv, type ValidSongRow } from './song-csv-reader.js';
+
+export const DEFAULT_BATCH_SIZE = 10_000;
+/** Errors kept in the report; the count of rejected rows is always complete. */
+export const DEFAULT_MAX_ERRORS = 1_000;
+
+export interface ImportProgress {
+  /** Data rows read so far (valid and rejected). */
+  rowsRead: number;
+  bytesRead: number;
+  /** Size of the input, when known (a file): for a percentage. */
+  totalBytes: number | null;
+  /** Batches written so far, and the rows they held. */
+  batchesWritten: number;
+  rowsWritten: number;
+}
+
+export interface ImportOptions {
+  onConflict?: ConflictPolicy;
+  /** Write nothing if any row is rejected. */
+  strict?: boolean;
+  /** Validate and count (against the database, in a transaction rolled back at the end). */
+  dryRun?: boolean;
+  batchSize?: number;
+  maxErrors?: number;
+  /** Aborting stops the run after whole batches (see `ImportReport.stopped`). */
+  signal?: AbortSignal;
+  totalBytes?: number | null;
+  /** Called every few thousand rows read, for a progress display. */
+  onProgress?: (progress: ImportProgress) => void;
+  /** Awaited after each batch is written, before the next one is: a hook for tests. */
+  onBatchWritten?: (progress: ImportProgress) => void | Promise<void>;
+  /** Called once the file's columns are known. */
+  onLayout?: (layout: CsvLayout) => void;
+}
+
+export type StopReason = 'interrupted' | 'conflict' | 'error';
+
+export interface ImportReport {
+  /** Data rows read (the header is not a row). */
+  read: number;
+  imported: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  /** The first `maxErrors` reasons, in line order; a row may have one per field. */
+  errors: RowError[];
+  /** Reasons left out of `errors` past `maxErrors`. */
+  errorsOmitted: number;
+  dryRun: boolean;
+  /** Nothing from this run stays written although rows were valid (strict, fail, interrupted). */
+  rolledBack: boolean;
+  /** Set when the run ended before the end of the file. */
+  stopped: { reason: StopReason; line: number; message: string } | null;
+  durationMs: number;
+}
+
+/** How a write failure is told: the driver's message, without a stack. */
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Reads `input` as a songs CSV and writes its valid rows to `db`. Throws `CsvLayoutError` (from
+ * the reader) when the header is unusable and the input's own errors when it cannot be read;
+ * a database failure during the run is reported in `stopped` instead.
+ */
+export async function importSongs(
+  db: Database,
+  input: Readable,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const started = performance.now();
+  const policy = options.onConflict ?? 'skip';
+  const strict = options.strict ?? false;
+  const dryRun = options.dryRun ?? false;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
+  const allOrNothing = strict || dryRun || policy === 'fail';
+  // With `fail`, the next batch is read only once the last one is known to be conflict-free, so
+  // that what the report counts when the run stops does not depend on timing.
+  const overlapWrites = policy !== 'fail';
+
+  const counts = { read: 0, imported: 0, updated: 0, skipped: 0, rejected: 0 };
+  let errors: RowError[] = [];
+  let errorsOmitted = 0;
+  let bytesRead = 0;
+  let batchesWritten = 0;
+  let rowsWritten = 0;
+  let lastLine = 0;
+  let stopped: ImportReport['stopped'] = null;
+  let conflict: { row: ConflictingRow; batch: ValidSongRow[]; rejectedLines: number[] } | null = null;
+  let writeError: unknown = null;
+
+  // Counted on the way to the parser (a 'data' listener on `input` would start it flowing early).
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytesRead += chunk.length;
+      done(null, chunk);
+    },
+  });
+  // Destroying `counted` (the reader does when it stops early) also destroys `input`, and an
+  // error of `input` reaches the reader through `counted`: nothing to do in the callback.
+  pipeline(input, counted, () => undefined);
+  const progress = (): ImportProgress => ({
+    rowsRead: counts.read,
+    bytesRead,
+    totalBytes: options.totalBytes ?? null,
+    batchesWritten,
+    rowsWritten,
+  });
+  const addError = (error: RowError) => {
+    if (errors.length < maxErrors) errors.push(error);
+    else errorsOmitted += 1;
+  };
+
+  const writer = await openSongBulkWriter(db, policy);
+  let settled = false;
+  try {
+    if (allOrNothing) await writer.begin();
+
+    /** Never rejects: a failure is kept in `writeError` and ends the run at the next check. */
+    const write = async (batch: ValidSongRow[], rejectedLines: number[]) => {
+      try {
+        const outcome = await writer.writeBatch(batch);
+        if (outcome.conflict) {
+          conflict = { row: outcome.conflict, batch, rejectedLines };
+          return;
+        }
+        counts.imported += outcome.imported;
+        counts.updated += outcome.updated;
+        counts.skipped += outcome.skipped;
+        batchesWritten += 1;
+        rowsWritten += batch.length;
+        await options.onBatchWritten?.(progress());
+      } catch (error) {
+        writeError = error;
+      }
+    };
+    const failed = () => conflict !== null || writeError !== null;
+
+    let batch: ValidSongRow[] = [];
+    let rejectedLines: number[] = []; // of the rows read since the last batch was sent
+    let writing: Promise<void> | null = null; // at most one batch in flight: parsing overlaps it
+    try {
+      for await (const item of readSongCsv(counted, options.onLayout ? { onLayout: options.onLayout } : {})) {
+        counts.read += 1;
+        if (item.ok) {
+          lastLine = item.row.line;
+          // Once a strict run has a rejected row nothing will be kept: validating the rest is enough.
+          if (!(strict && counts.rejected > 0)) batch.push(item.row);
+        } else {
+          lastLine = item.line;
+          counts.rejected += 1;
+          if (!overlapWrites) rejectedLines.push(item.line);
+          for (const error of item.errors) addError(error);
+        }
+        if (counts.read % 4096 === 0) options.onProgress?.(progress());
+        if (batch.length >= batchSize) {
+          if (writing) await writing;
+          if (failed()) break;
+          writing = write(batch, rejectedLines);
+          batch = [];
+          rejectedLines = [];
+          if (!overlapWrites) {
+            await writing;
+            writing = null;
+            if (failed()) break;
+          }
+        }
+        if (options.signal?.aborted) {
+          stopped = { reason: 'interrupted', line: lastLine, message: 'interrupted' };
+          break;
+        }
+      }
+    } finally {
+      if (writing) await writing;
+    }
+    // An interrupted run that commits batch by batch still writes the whole rows it has read.
+    if (!failed() && batch.length > 0 && !(allOrNothing && stopped)) await write(batch, rejectedLines);
+    options.onProgress?.(progress());
+
+    if (conflict !== null) {
+      // The run stops at the conflicting row: rows after it in its batch count as not read.
+      const {
+        row,
+        batch: conflicted,
+        rejectedLines: rejectedNearby,
+      } = conflict as NonNullable<typeof conflict>;
+      const validAfter = conflicted.filter((valid) => valid.line > row.line).length;
+      const rejectedAfter = rejectedNearby.filter((line) => line > row.line).length;
+      counts.read -= validAfter + rejectedAfter;
+      counts.rejected -= rejectedAfter;
+      errors = errors.filter((error) => error.line <= row.line);
+      const message = `a song named ${JSON.stringify(row.name)} by ${JSON.stringify(row.artist)} already exists`;
+      counts.rejected += 1;
+      addError({ line: row.line, field: 'name', message: `${message} (--on-conflict fail)` });
+      stopped = { reason: 'conflict', line: row.line, message };
+    } else if (writeError !== null) {
+      stopped = { reason: 'error', line: lastLine, message: describeError(writeError) };
+    }
+
+    const keep = allOrNothing && !dryRun && stopped === null && !(strict && counts.rejected > 0);
+    if (allOrNothing && writeError === null) {
+      if (keep) await writer.commit();
+      else await writer.rollback();
+    }
+    settled = true;
+    const rolledBack = allOrNothing && !dryRun && !keep;
+    errors.sort((a, b) => a.line - b.line);
+    return {
+      ...counts,
+      ...(rolledBack ? { imported: 0, updated: 0, skipped: 0 } : {}),
+      errors,
+      errorsOmitted,
+      dryRun,
+      rolledBack,
+      stopped,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    // A failed statement leaves the transaction aborted; ROLLBACK is the way out (or a no-op).
+    if (!settled || writeError !== null) await writer.rollback().catch(() => undefined);
+    await writer.close();
+  }
+}
+
+/** `importSongs` over a file, read in large chunks, with its size for a percentage. */
+export async function importSongsFromFile(
+  db: Database,
+  filePath: string,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const { size } = await stat(filePath);
+  const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
+  return importSongs(db, input, { totalBytes: size, ...options });
+}

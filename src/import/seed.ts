@@ -1,0 +1,30 @@
+/**
+ * The demo seed: the demo catalogue loaded through the same import path as any CSV, skipping songs
+ * already there, so seeding twice changes nothing.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { DEFAULT_DATABASE_URL } from '../config.js';
+import { type Database, parseDatabaseUrl } from '../db/index.js';
+import { demoCatalogueCsv } from './demo-catalogue.js';
+import { type ImportReport, importSongs } from './import-songs.js';
+
+export function seedDemoCatalogue(db: Database): Promise<ImportReport> {
+  return importSongs(db, Readable.from([Buffer.from(demoCatalogueCsv())]), { onConflict: 'skip' });
+}
+
+/**
+ * True when DATABASE_URL is unset and the default embedded database does not exist yet: `npm start`
+ * on a fresh clone then seeds it, so a first look at the API finds songs. A database named
+ * explicitly is never seeded behind its owner's back (`npm run db:seed` does it on request).
+ */
+export function isFirstStartOfDefaultDatabase(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.DATABASE_URL) return false;
+  const target = parseDatabaseUrl(DEFAULT_DATABASE_URL);
+  return (
+    target.kind === 'pglite' &&
+    target.dataDir !== null &&
+    !existsSync(path.join(target.dataDir, 'PG_VERSION'))
+  );
+}

@@ -1,0 +1,289 @@
+/**
+ * The bulk write path of the CSV import: the one place that writes songs below Prisma.
+ *
+ * Why not Prisma: `createMany` spends about 0.1 ms of Node time per row (10k rows/s whatever the
+ * batch size), and it has no "which rows were inserted, which updated" answer. Here a batch is
+ * one COPY into a temporary staging table, then one INSERT … SELECT … ON CONFLICT into `songs`:
+ *
+ * - PostgreSQL: COPY FROM STDIN over a dedicated `pg` connection (pg-copy-streams).
+ * - PGlite: COPY FROM '/dev/blob', PGlite's way of feeding COPY from memory.
+ *
+ * Each batch statement is atomic on its own; a caller wanting all-or-nothing wraps the batches in
+ * begin()/commit(). Counts follow "as if the rows were written one by one, in file order": a
+ * row whose (name, artist) already exists, in the table or earlier in the file, is skipped,
+ * updated (only if its values differ; otherwise skipped as unchanged) or a conflict.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database, DatabaseDriver } from '../db/index.js';
+import type { ValidSongRow } from './song-csv-reader.js';
+import { timeOrderedIds } from './time-ordered-ids.js';
+
+export type ConflictPolicy = 'skip' | 'update' | 'fail';
+export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['skip', 'update', 'fail'];
+
+/** A row whose (name, artist) already exists, in the table or earlier in the file. */
+export interface ConflictingRow {
+  line: number;
+  name: string;
+  artist: string;
+}
+
+export interface BatchOutcome {
+  imported: number;
+  updated: number;
+  skipped: number;
+  /** `fail` policy: the batch's first conflicting row; then nothing of the batch was written. */
+  conflict?: ConflictingRow;
+}
+
+export interface SongBulkWriter {
+  /** Opens a transaction around the following batches (for all-or-nothing runs). */
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Writes one batch, atomically. One batch at a time: await each before the next. */
+  writeBatch(rows: readonly ValidSongRow[]): Promise<BatchOutcome>;
+  /** Releases the connection (a transaction still open is rolled back). */
+  close(): Promise<void>;
+}
+
+const STAGING = 'song_import_staging';
+
+// `first_*`: the update policy folds repeats of a key within a batch into one row (ON CONFLICT DO
+// UPDATE may touch a row once per statement) and keeps the first values to count that row's outcome.
+const CREATE_STAGING = `
+  CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (
+    line integer NOT NULL,
+    id uuid NOT NULL,
+    name text NOT NULL,
+    artist text NOT NULL,
+    streams float8 NOT NULL,
+    released_on date NOT NULL,
+    first_streams float8,
+    first_released_on date
+  )`;
+
+const INSERT_FROM_STAGING = `
+  INSERT INTO songs (id, name, artist, streams, released_on, created_at, updated_at)
+  SELECT id, name, artist, streams, released_on, now(), now()
+  FROM ${STAGING} ORDER BY line`;
+
+const INSERT_OR_SKIP = `${INSERT_FROM_STAGING} ON CONFLICT (name, artist) DO NOTHING`;
+
+// All parts of one statement see the same snapshot, so `before` sees the table as it was before
+// `written` changed it: exact counts in one round trip. Unchanged rows are not rewritten.
+const INSERT_OR_UPDATE = `
+  WITH before AS (
+    SELECT s.id IS NOT NULL AS existed,
+           s.streams = i.first_streams AND s.released_on = i.first_released_on AS first_unchanged
+    FROM ${STAGING} i LEFT JOIN songs s ON s.name = i.name AND s.artist = i.artist
+  ), written AS (
+    ${INSERT_FROM_STAGING}
+    ON CONFLICT (name, artist) DO UPDATE
+      SET streams = EXCLUDED.streams, released_on = EXCLUDED.released_on, updated_at = EXCLUDED.updated_at
+      WHERE (songs.streams, songs.released_on) IS DISTINCT FROM (EXCLUDED.streams, EXCLUDED.released_on)
+    RETURNING 1
+  )
+  SELECT count(*) FILTER (WHERE NOT existed)::int AS imported,
+         count(*) FILTER (WHERE existed AND NOT first_unchanged)::int AS updated,
+         count(*) FILTER (WHERE existed AND first_unchanged)::int AS unchanged
+  FROM before`;
+
+/** The first staged row whose key is already in the table or earlier in the batch. */
+const FIRST_CONFLICT = `
+  SELECT line, name, artist FROM (
+    SELECT line, name, artist, row_number() OVER (PARTITION BY name, artist ORDER BY line) AS nth
+    FROM ${STAGING}
+  ) numbered
+  WHERE nth > 1 OR EXISTS (SELECT 1 FROM songs s WHERE s.name = numbered.name AND s.artist = numbered.artist)
+  ORDER BY line LIMIT 1`;
+
+const EMPTY_STAGING = `TRUNCATE ${STAGING}`;
+
+/** What a batch needs from a driver: COPY text into staging, and plain statements. */
+interface StagingConnection {
+  copyIntoStaging(columns: string, copyText: string): Promise<void>;
+  query<Row>(sql: string): Promise<{ rows: Row[]; rowCount: number }>;
+  close(): Promise<void>;
+}
+
+async function connectPostgres(connectionString: string): Promise<StagingConnection> {
+  const client = new pg.Client({ connectionString, application_name: 'songs-import' });
+  await client.connect();
+  return {
+    copyIntoStaging: async (columns, copyText) => {
+      const sink = client.query(copyFrom(`COPY ${STAGING} (${columns}) FROM STDIN`));
+      await pipeline(Readable.from([copyText]), sink);
+    },
+    query: async <Row>(sql: string) => {
+      const result = await client.query(sql);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    },
+    // The temporary staging table goes with the session.
+    close: () => client.end(),
+  };
+}
+
+function connectPGlite(pglite: PGlite): StagingConnection {
+  return {
+    copyIntoStaging: async (columns, copyText) => {
+      await pglite.query(`COPY ${STAGING} (${columns}) FROM '/dev/blob'`, [], { blob: new Blob([copyText]) });
+    },
+    query: async <Row>(sql: string) => {
+      const result = await pglite.query<Row>(sql);
+      return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
+    },
+    // PGlite has one session, shared with Prisma: the staging table must not outlive the import.
+    close: async () => {
+      if (pglite.closed) return;
+      if (pglite.isInTransaction()) await pglite.exec('ROLLBACK');
+      await pglite.exec(`DROP TABLE IF EXISTS pg_temp.${STAGING}`);
+    },
+  };
+}
+
+// COPY's text format: backslash, tab and line breaks in a value must be escaped.
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIAL_ALL = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const copyValue = (text: string) =>
+  COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (char) => COPY_ESCAPES[char] as string) : text;
+
+/** One COPY line per row; `String(number)` round-trips a float8 exactly. */
+function copyLine(row: ValidSongRow, id: string): string {
+  return `${row.line}\t${id}\t${copyValue(row.name)}\t${copyValue(row.artist)}\t${row.streams}\t${row.releasedOn}\n`;
+}
+
+interface FoldedRow extends ValidSongRow {
+  firstStreams: number;
+  firstReleasedOn: string;
+}
+
+/**
+ * For the update policy: repeats of a key within the batch become one row carrying the first and
+ * the last values; each repeat is counted here against the value before it.
+ */
+function foldRepeats(rows: readonly ValidSongRow[]): {
+  folded: FoldedRow[];
+  updated: number;
+  skipped: number;
+} {
+  const byKey = new Map<string, FoldedRow>();
+  let updated = 0;
+  let skipped = 0;
+  for (const row of rows) {
+    const key = `${row.name}\0${row.artist}`; // NUL never occurs in a valid row
+    const seen = byKey.get(key);
+    if (seen === undefined) {
+      byKey.set(key, { ...row, firstStreams: row.streams, firstReleasedOn: row.releasedOn });
+    } else if (seen.streams === row.streams && seen.releasedOn === row.releasedOn) {
+      skipped += 1;
+    } else {
+      updated += 1;
+      seen.streams = row.streams;
+      seen.releasedOn = row.releasedOn;
+    }
+  }
+  return { folded: [...byKey.values()], updated, skipped };
+}
+
+function driverOf(db: Database): DatabaseDriver {
+  if (!db.driver)
+    throw new Error('The bulk import needs a Database from src/db (openDatabase) with its driver');
+  return db.driver;
+}
+
+export async function openSongBulkWriter(db: Database, policy: ConflictPolicy): Promise<SongBulkWriter> {
+  const driver = driverOf(db);
+  const connection =
+    driver.kind === 'postgres'
+      ? await connectPostgres(driver.connectionString)
+      : connectPGlite(driver.pglite);
+  try {
+    await connection.query(CREATE_STAGING);
+    await connection.query(EMPTY_STAGING);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+
+  const idsForBatch = timeOrderedIds();
+  const stage = async (rows: readonly ValidSongRow[]) => {
+    const ids = idsForBatch(rows.length);
+    let copyText = '';
+    rows.forEach((row, index) => {
+      copyText += copyLine(row, ids[index] as string);
+    });
+    await connection.copyIntoStaging('line, id, name, artist, streams, released_on', copyText);
+  };
+
+  const writeStaged = async (rows: readonly ValidSongRow[]): Promise<BatchOutcome> => {
+    switch (policy) {
+      case 'skip': {
+        await stage(rows);
+        const { rowCount } = await connection.query(INSERT_OR_SKIP);
+        return { imported: rowCount, updated: 0, skipped: rows.length - rowCount };
+      }
+      case 'fail': {
+        await stage(rows);
+        const [conflict] = (await connection.query<ConflictingRow>(FIRST_CONFLICT)).rows;
+        if (conflict) return { imported: 0, updated: 0, skipped: 0, conflict };
+        const { rowCount } = await connection.query(INSERT_OR_SKIP);
+        return { imported: rowCount, updated: 0, skipped: rows.length - rowCount };
+      }
+      case 'update': {
+        const { folded, updated, skipped } = foldRepeats(rows);
+        const ids = idsForBatch(folded.length);
+        let copyText = '';
+        folded.forEach((row, index) => {
+          const line = copyLine(row, ids[index] as string).slice(0, -1);
+          copyText += `${line}\t${row.firstStreams}\t${row.firstReleasedOn}\n`;
+        });
+        await connection.copyIntoStaging(
+          'line, id, name, artist, streams, released_on, first_streams, first_released_on',
+          copyText,
+        );
+        const [counts] = (
+          await connection.query<{ imported: number; updated: number; unchanged: number }>(INSERT_OR_UPDATE)
+        ).rows;
+        return {
+          imported: counts?.imported ?? 0,
+          updated: updated + (counts?.updated ?? 0),
+          skipped: skipped + (counts?.unchanged ?? 0),
+        };
+      }
+    }
+  };
+
+  const writeBatch = async (rows: readonly ValidSongRow[]): Promise<BatchOutcome> => {
+    if (rows.length === 0) return { imported: 0, updated: 0, skipped: 0 };
+    let outcome: BatchOutcome;
+    try {
+      outcome = await writeStaged(rows);
+    } catch (error) {
+      // Best effort: inside a failed transaction this fails too, and the first error is the story.
+      await connection.query(EMPTY_STAGING).catch(() => undefined);
+      throw error;
+    }
+    await connection.query(EMPTY_STAGING);
+    return outcome;
+  };
+
+  return {
+    begin: async () => {
+      await connection.query('BEGIN');
+    },
+    commit: async () => {
+      await connection.query('COMMIT');
+    },
+    rollback: async () => {
+      await connection.query('ROLLBACK');
+    },
+    writeBatch,
+    close: () => connection.close(),
+  };
+}

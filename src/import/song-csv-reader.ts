@@ -1,0 +1,265 @@
+/**
+ * Streams a songs CSV into validated rows, one at a time: memory stays flat whatever the file's
+ * size. Parsing is csv-parse's (RFC 4180: quoted fields with commas, doubled quotes and line
+ * breaks); validation is `songCreateSchema`'s, the schema of `song.create`.
+ *
+ * Line numbers are physical lines of the file: the header is line 1, and a record whose quoted
+ * field spans lines is reported at the line where it starts.
+ */
+import type { Readable } from 'node:stream';
+import { type CsvError, type Options, parse } from 'csv-parse';
+import { songCreateSchema } from '../songs/schemas.js';
+import { quoteCell, releaseDateCell, streamsCell } from './csv-fields.js';
+
+/** The song fields a file provides, in the column order of a file without a header row. */
+export const SONG_FIELDS = ['name', 'artist', 'streams', 'releasedOn'] as const;
+export type SongField = (typeof SONG_FIELDS)[number];
+
+/** A row that passed validation, ready to be written. */
+export interface ValidSongRow {
+  line: number;
+  /** Trimmed, as the schema outputs them. */
+  name: string;
+  artist: string;
+  streams: number;
+  /** "YYYY-MM-DD", a real calendar date. */
+  releasedOn: string;
+}
+
+/** Why a row was not written. `field` is a song field, or "row" for the row as a whole. */
+export interface RowError {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export type SongCsvItem = { ok: true; row: ValidSongRow } | { ok: false; line: number; errors: RowError[] };
+
+/** The file cannot be imported at all (its header names no usable columns). */
+export class CsvLayoutError extends Error {
+  override name = 'CsvLayoutError';
+}
+
+/** Header cells are matched loosely: `released_on`, `releasedOn` and `Released On` are one column. */
+const HEADER_ALIASES: Record<string, SongField> = {
+  name: 'name',
+  artist: 'artist',
+  streams: 'streams',
+  releasedon: 'releasedOn',
+};
+const normalizeHeader = (cell: string) =>
+  cell
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+
+/**
+ * A header lives in the file for the seed project's format too, but that one has none: a first
+ * record naming no known column, with exactly four fields, is data in `SONG_FIELDS` order.
+ */
+export interface CsvLayout {
+  /** Index of each song field in a record. */
+  columns: Record<SongField, number>;
+  /** Fields every record must have. */
+  width: number;
+  hasHeader: boolean;
+  /** Header cells that name no song field; their values are ignored. */
+  ignoredColumns: string[];
+}
+
+export function layoutFromFirstRecord(fields: readonly string[]): CsvLayout {
+  const named = fields.map((cell) => HEADER_ALIASES[normalizeHeader(cell)]);
+  if (named.every((field) => field === undefined)) {
+    if (fields.length !== SONG_FIELDS.length) {
+      throw new CsvLayoutError(
+        'The first line must be a header naming the columns name, artist, streams and released_on ' +
+          '(in any order), or a first song in that order.',
+      );
+    }
+    return {
+      columns: { name: 0, artist: 1, streams: 2, releasedOn: 3 },
+      width: 4,
+      hasHeader: false,
+      ignoredColumns: [],
+    };
+  }
+  const columns: Partial<Record<SongField, number>> = {};
+  const ignoredColumns: string[] = [];
+  named.forEach((field, index) => {
+    if (field === undefined) {
+      ignoredColumns.push(fields[index] as string);
+    } else if (columns[field] !== undefined) {
+      throw new CsvLayoutError(`The header names the column "${field}" twice.`);
+    } else {
+      columns[field] = index;
+    }
+  });
+  const missing = SONG_FIELDS.filter((field) => columns[field] === undefined);
+  if (missing.length > 0) {
+    throw new CsvLayoutError(
+      `The header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
+        '(expected name, artist, streams and released_on, in any order).',
+    );
+  }
+  return {
+    columns: columns as Record<SongField, number>,
+    width: fields.length,
+    hasHeader: true,
+    ignoredColumns,
+  };
+}
+
+const DATE_MESSAGE = 'releasedOn must be a real calendar date written "YYYY-MM-DD" or "29 November 2019"';
+
+/** Validates one record's fields with the schema of `song.create`. */
+export function validateRecord(fields: readonly string[], line: number, layout: CsvLayout): SongCsvItem {
+  if (fields.length !== layout.width) {
+    const message =
+      `expected ${layout.width} fields, found ${fields.length} ` +
+      '(a field that contains a comma must be in double quotes)';
+    return { ok: false, line, errors: [{ line, field: 'row', message }] };
+  }
+  const cells = {
+    name: fields[layout.columns.name] as string,
+    artist: fields[layout.columns.artist] as string,
+    streams: fields[layout.columns.streams] as string,
+    releasedOn: fields[layout.columns.releasedOn] as string,
+  };
+  const releasedOn = releaseDateCell(cells.releasedOn);
+  const result = songCreateSchema.safeParse({
+    name: cells.name,
+    artist: cells.artist,
+    streams: streamsCell(cells.streams),
+    releasedOn,
+  });
+  if (result.success) {
+    const { name, artist, streams } = result.data;
+    // PostgreSQL text cannot hold NUL; caught here so that it is this row's error, not the batch's.
+    if (name.includes('\0') || artist.includes('\0')) {
+      const field = name.includes('\0') ? 'name' : 'artist';
+      return {
+        ok: false,
+        line,
+        errors: [{ line, field, message: `${field} must not contain NUL characters` }],
+      };
+    }
+    // The schema accepted `releasedOn`, so this "YYYY-MM-DD" string names the same date it returns.
+    return { ok: true, row: { line, name, artist, streams, releasedOn } };
+  }
+  const errors: RowError[] = [];
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'row') as SongField;
+    if (errors.some((error) => error.field === field)) continue; // the first reason per field is enough
+    const message = field === 'releasedOn' ? DATE_MESSAGE : issue.message;
+    const cell = cells[field];
+    errors.push({
+      line,
+      field,
+      message: cell === undefined ? message : `${message} (got ${quoteCell(cell)})`,
+    });
+  }
+  return { ok: false, line, errors };
+}
+
+/**
+ * Line breaks inside a record's (quoted) fields, as an editor counts them ("\r\n", "\n" and a
+ * lone "\r" are one each), and how many of them are "\r\n": csv-parse counts those as two lines.
+ */
+function lineBreaksIn(fields: readonly string[]): { breaks: number; crlf: number } {
+  let newlines = 0;
+  let returns = 0;
+  let crlf = 0;
+  for (const field of fields) {
+    if (!field.includes('\n') && !field.includes('\r')) continue;
+    for (let at = 0; at < field.length; at += 1) {
+      const char = field.charCodeAt(at);
+      if (char === 10) newlines += 1;
+      else if (char === 13) {
+        returns += 1;
+        if (field.charCodeAt(at + 1) === 10) crlf += 1;
+      }
+    }
+  }
+  return { breaks: newlines + returns - crlf, crlf };
+}
+
+export interface ReadSongCsvOptions {
+  /** Told once, after the first record, how the file's columns were read. */
+  onLayout?: (layout: CsvLayout) => void;
+}
+
+/** A runaway quote must not pull the rest of a huge file into one field. */
+const MAX_RECORD_CHARS = 1_000_000;
+
+interface ParsedRecord {
+  fields: string[];
+  line: number;
+}
+
+/**
+ * Yields every data record of `input` as a valid row or a rejected one, in file order. Throws
+ * `CsvLayoutError` when the header is unusable. Stopping the iteration early (break, return)
+ * destroys the parser and `input`.
+ */
+export async function* readSongCsv(
+  input: Readable,
+  options: ReadSongCsvOptions = {},
+): AsyncGenerator<SongCsvItem, void, undefined> {
+  // Records and unparseable stretches are both noticed while parsing, but records reach this
+  // loop through the stream's buffer: queue the latter and emit them in line order.
+  let lastParsedLine = 0;
+  // csv-parse's own line count takes a "\r\n" inside a quoted field for two lines: undo that.
+  let overcounted = 0;
+  const unparseable: RowError[] = [];
+  const parserOptions: Options<ParsedRecord, string[]> = {
+    bom: true,
+    relax_column_count: true, // a row with a wrong field count is that row's error, not the file's
+    relax_quotes: true, // `Bob "Bobby" Smith` unquoted is taken literally
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: MAX_RECORD_CHARS,
+    on_record: (fields, context) => {
+      const { breaks, crlf } = lineBreaksIn(fields);
+      overcounted += crlf;
+      lastParsedLine = context.lines - overcounted;
+      return { fields, line: lastParsedLine - breaks };
+    },
+  };
+  // csv-parse types `on_record` as returning a record of the input's shape; it may return anything.
+  const parser = parse(parserOptions as unknown as Options);
+  parser.on('skip', (error: CsvError) => {
+    const line = lastParsedLine + 1;
+    unparseable.push({ line, field: 'row', message: `not readable as CSV: ${error.message}` });
+    const lines = (error as CsvError & { lines?: number }).lines;
+    lastParsedLine = lines === undefined ? line : lines - overcounted;
+  });
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
+
+  const rejectUnparseable = (before: number): SongCsvItem[] => {
+    const due: SongCsvItem[] = [];
+    while (unparseable.length > 0 && (unparseable[0] as RowError).line < before) {
+      const error = unparseable.shift() as RowError;
+      due.push({ ok: false, line: error.line, errors: [error] });
+    }
+    return due;
+  };
+
+  let layout: CsvLayout | undefined;
+  try {
+    for await (const record of parser as AsyncIterable<ParsedRecord>) {
+      yield* rejectUnparseable(record.line);
+      if (layout === undefined) {
+        layout = layoutFromFirstRecord(record.fields);
+        options.onLayout?.(layout);
+        if (layout.hasHeader) continue;
+      }
+      yield validateRecord(record.fields, record.line, layout);
+    }
+    yield* rejectUnparseable(Number.POSITIVE_INFINITY);
+  } finally {
+    input.unpipe(parser);
+    parser.destroy();
+    input.destroy();
+  }
+}
