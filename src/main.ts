@@ -3,6 +3,7 @@
  * on PORT, prints the URL once ready, and shuts down cleanly on SIGINT/SIGTERM (exit 0).
  */
 import { loadConfig } from './config.js';
+import { isFirstStartOfDefaultDatabase, seedDemoCatalogue } from './import/seed.js';
 import { type RunningServer, startServer } from './server.js';
 
 let running: RunningServer | undefined;
@@ -35,9 +36,23 @@ process.on('SIGTERM', onSignal);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // A fresh clone's `npm start` offers data: the default embedded database gets the demo
+  // catalogue when this start creates it (docs/import.md). Checked before start-up creates it.
+  const seedDemo = isFirstStartOfDefaultDatabase();
   running = await startServer({ databaseUrl: config.DATABASE_URL, port: config.PORT });
+  if (seedDemo && !stopRequested) await seedOnFirstStart(running);
   if (stopRequested) return stop();
   console.log(`Songs API listening on ${running.url} (tRPC at ${running.url}/trpc, ${running.db.kind})`);
+}
+
+/** Best effort: an API without demo data is still an API. */
+async function seedOnFirstStart(server: RunningServer): Promise<void> {
+  try {
+    const { imported } = await seedDemoCatalogue(server.db);
+    console.log(`First start: seeded ${imported} demo songs (npm run db:seed does it on demand)`);
+  } catch (error) {
+    console.error('Seeding the demo catalogue failed; starting without it:', error);
+  }
 }
 
 main().catch((error: unknown) => {
