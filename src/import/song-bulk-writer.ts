@@ -67,10 +67,12 @@ const CREATE_STAGING = `
     first_released_on date
   )`;
 
+// In (name, artist) order, so the unique index is walked in order rather than at random; `line`
+// last, so that of two rows with one key the first in the file is the one inserted.
 const INSERT_FROM_STAGING = `
   INSERT INTO songs (id, name, artist, streams, released_on, created_at, updated_at)
   SELECT id, name, artist, streams, released_on, now(), now()
-  FROM ${STAGING} ORDER BY line`;
+  FROM ${STAGING} ORDER BY name, artist, line`;
 
 const INSERT_OR_SKIP = `${INSERT_FROM_STAGING} ON CONFLICT (name, artist) DO NOTHING`;
 
