@@ -9,6 +9,7 @@
  * on PostgreSQL it is this worker's own database, `<template>_w<VITEST_POOL_ID>`, so parallel
  * workers never share rows. It is closed (and dropped) after the file.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { PrismaClient } from '../../src/db/index.js';
 import { createCaller } from '../../src/router.js';
@@ -21,15 +22,15 @@ import {
 export type { ThrowawayDatabase } from './throwaway-database.js';
 export type Caller = ReturnType<typeof createCaller>;
 
-let opened = 0;
-
 /**
  * A copy of the run's migrated database for this worker (named after VITEST_POOL_ID, so workers
- * never collide; numbered, so one file may hold several); `drop()` it when done.
+ * never collide, plus a random part, so one file may hold several); `drop()` it when done.
  */
 export function openThrowawayDatabase(): Promise<ThrowawayDatabase> {
-  opened += 1;
-  return openCopy(inject('databaseSource'), `w${process.env.VITEST_POOL_ID ?? '0'}_${opened}`);
+  return openCopy(
+    inject('databaseSource'),
+    `w${process.env.VITEST_POOL_ID ?? '0'}_${randomBytes(3).toString('hex')}`,
+  );
 }
 
 export interface TestDatabase {

@@ -19,7 +19,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { createPGlite, type Database, databaseFromPGlite, databaseFromPostgres } from '../../src/db/index.js';
 import { FIXTURE_SCHEMA_SQL, insertFixture } from './factories.js';
-import { adminQuery, adminStatements, databaseUrl } from './postgres-admin.js';
+import { adminQuery, databaseUrl } from './postgres-admin.js';
 
 /** Where throwaway databases are copied from. */
 export type DatabaseSource =
@@ -81,10 +81,9 @@ export async function openThrowawayDatabase(
   if (source.kind === 'postgres') {
     const { serverUrl, template } = source;
     const name = `${template}_${suffix}`;
-    await adminStatements(serverUrl, [
-      `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`,
-      `CREATE DATABASE "${name}" TEMPLATE "${template}"`,
-    ]);
+    // Names are new (the template's name is random per run, `suffix` unique within it), and
+    // dropPostgresTemplate() sweeps what a crashed worker leaves: no DROP IF EXISTS needed first.
+    await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
     const url = databaseUrl(serverUrl, name);
     const db = databaseFromPostgres(url);
     const raw = new pg.Client({ connectionString: url });
