@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Database } from '../db/index.js';
 import { type ConflictingRow, type ConflictPolicy, openSongBulkWriter } from './song-bulk-writer.js';
-import { type CsvLayout, type RowError, readSongCsv, type ValidSongRow } from './song-csv-reader.js';
+import { type CsvLayout, type RowError, readSongCsvChunks, type ValidSongRow } from './song-csv-reader.js';
 
 export const DEFAULT_BATCH_SIZE = 10_000;
 /** Errors kept in the report; the count of rejected rows is always complete. */
@@ -38,6 +38,12 @@ export interface ImportOptions {
   maxErrors?: number;
   /** Aborting stops the run after whole batches (see `ImportReport.stopped`). */
   signal?: AbortSignal;
+  /**
+   * Take the bulk-load path when `songs` is empty and the file fills a first batch (default true):
+   * one transaction for the run, secondary indexes rebuilt at the end (song-bulk-writer.ts).
+   * False keeps every batch committing on its own, visible to other sessions as it lands.
+   */
+  bulkLoad?: boolean;
   totalBytes?: number | null;
   /** Called every few thousand rows read, for a progress display. */
   onProgress?: (progress: ImportProgress) => void;
@@ -63,6 +69,8 @@ export interface ImportReport {
   dryRun: boolean;
   /** Nothing from this run stays written although rows were valid (strict, fail, interrupted). */
   rolledBack: boolean;
+  /** The run took the bulk-load path (an empty table: one transaction, indexes rebuilt at the end). */
+  bulkLoad: boolean;
   /** Set when the run ended before the end of the file. */
   stopped: { reason: StopReason; line: number; message: string } | null;
   durationMs: number;
@@ -104,6 +112,8 @@ export async function importSongs(
   let stopped: ImportReport['stopped'] = null;
   let conflict: { row: ConflictingRow; batch: ValidSongRow[]; rejectedLines: number[] } | null = null;
   let writeError: unknown = null;
+  let bulk = false;
+  let batchesSent = 0;
 
   // Counted on the way to the parser (a 'data' listener on `input` would start it flowing early).
   const counted = new Transform({
@@ -155,35 +165,54 @@ export async function importSongs(
     let batch: ValidSongRow[] = [];
     let rejectedLines: number[] = []; // of the rows read since the last batch was sent
     let writing: Promise<void> | null = null; // at most one batch in flight: parsing overlaps it
+    /** Sends `batch`; the first full one decides the path (a file that fits one batch never bulk-loads). */
+    const send = async () => {
+      if (batchesSent === 0 && options.bulkLoad !== false) {
+        try {
+          bulk = await writer.beginBulkLoad();
+        } catch (error) {
+          writeError = error;
+          return;
+        }
+      }
+      batchesSent += 1;
+      writing = write(batch, rejectedLines);
+      batch = [];
+      rejectedLines = [];
+    };
     try {
-      for await (const item of readSongCsv(counted, options.onLayout ? { onLayout: options.onLayout } : {})) {
-        counts.read += 1;
-        if (item.ok) {
-          lastLine = item.row.line;
-          // Once a strict run has a rejected row nothing will be kept: validating the rest is enough.
-          if (!(strict && counts.rejected > 0)) batch.push(item.row);
-        } else {
-          lastLine = item.line;
-          counts.rejected += 1;
-          if (!overlapWrites) rejectedLines.push(item.line);
-          for (const error of item.errors) addError(error);
-        }
-        if (counts.read % 4096 === 0) options.onProgress?.(progress());
-        if (batch.length >= batchSize) {
-          if (writing) await writing;
-          if (failed()) break;
-          writing = write(batch, rejectedLines);
-          batch = [];
-          rejectedLines = [];
-          if (!overlapWrites) {
-            await writing;
-            writing = null;
-            if (failed()) break;
+      reading: for await (const items of readSongCsvChunks(
+        counted,
+        options.onLayout ? { onLayout: options.onLayout } : {},
+      )) {
+        for (const item of items) {
+          counts.read += 1;
+          if (item.ok) {
+            lastLine = item.row.line;
+            // Once a strict run has a rejected row nothing will be kept: validating the rest is enough.
+            if (!(strict && counts.rejected > 0)) batch.push(item.row);
+          } else {
+            lastLine = item.line;
+            counts.rejected += 1;
+            if (!overlapWrites) rejectedLines.push(item.line);
+            for (const error of item.errors) addError(error);
           }
-        }
-        if (options.signal?.aborted) {
-          stopped = { reason: 'interrupted', line: lastLine, message: 'interrupted' };
-          break;
+          if (counts.read % 4096 === 0) options.onProgress?.(progress());
+          if (batch.length >= batchSize) {
+            if (writing) await writing;
+            writing = null;
+            if (failed()) break reading;
+            await send();
+            if (!overlapWrites || failed()) {
+              if (writing) await writing;
+              writing = null;
+              if (failed()) break reading;
+            }
+          }
+          if (options.signal?.aborted) {
+            stopped = { reason: 'interrupted', line: lastLine, message: 'interrupted' };
+            break reading;
+          }
         }
       }
     } finally {
@@ -213,13 +242,27 @@ export async function importSongs(
       stopped = { reason: 'error', line: lastLine, message: describeError(writeError) };
     }
 
-    const keep = allOrNothing && !dryRun && stopped === null && !(strict && counts.rejected > 0);
-    if (allOrNothing && writeError === null) {
-      if (keep) await writer.commit();
-      else await writer.rollback();
+    // The run's own transaction: all-or-nothing runs, and bulk loads (whose batches all go in one).
+    const transactional = allOrNothing || bulk;
+    const keep =
+      transactional &&
+      !dryRun &&
+      !(strict && counts.rejected > 0) &&
+      (stopped === null || (!allOrNothing && stopped.reason === 'interrupted'));
+    if (transactional && writeError === null) {
+      if (keep) {
+        try {
+          await writer.commit(); // a bulk load rebuilds its indexes first
+        } catch (error) {
+          writeError = error;
+          stopped = { reason: 'error', line: lastLine, message: describeError(error) };
+        }
+      } else {
+        await writer.rollback();
+      }
     }
     settled = true;
-    const rolledBack = allOrNothing && !dryRun && !keep;
+    const rolledBack = transactional && !dryRun && !(keep && writeError === null);
     errors.sort((a, b) => a.line - b.line);
     return {
       ...counts,
@@ -228,6 +271,7 @@ export async function importSongs(
       errorsOmitted,
       dryRun,
       rolledBack,
+      bulkLoad: bulk,
       stopped,
       durationMs: performance.now() - started,
     };
