@@ -252,12 +252,23 @@ export async function importSongs(
     if (transactional && writeError === null) {
       if (keep) {
         try {
-          await writer.commit(); // a bulk load rebuilds its indexes first
+          if (bulk) {
+            // Repeats of a (name, artist) within the file are only found now (song-bulk-writer.ts).
+            const { duplicates } = await writer.finishBulkLoad();
+            counts.imported -= duplicates;
+            counts.skipped += duplicates;
+          }
+          await writer.commit();
         } catch (error) {
           writeError = error;
           stopped = { reason: 'error', line: lastLine, message: describeError(error) };
         }
       } else {
+        if (bulk && dryRun) {
+          const duplicates = await writer.countBulkDuplicates();
+          counts.imported -= duplicates;
+          counts.skipped += duplicates;
+        }
         await writer.rollback();
       }
     }
