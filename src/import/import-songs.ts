@@ -5,6 +5,8 @@
  * Batches of the default `skip` and `update` runs commit one by one, so an interrupted run keeps
  * whole batches and a re-run carries on. `--on-conflict fail`, `--strict` and `--dry-run` are
  * all-or-nothing: one transaction, committed only if the run ends as asked (never, for a dry run).
+ * An import into an empty table that fills more than one batch is one transaction too, whatever
+ * the options: the bulk-load path (song-bulk-writer.ts), which rebuilds the indexes at the end.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
