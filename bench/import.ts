@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src/db/index.js';
+import { MONTH_NAMES } from '../src/import/csv-fields.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The command `npm run import` runs (package.json), without npm's own start-up. */
@@ -75,20 +76,6 @@ const PEOPLE = [
   'Elias',
   'Zara',
 ];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** A catalogue-like CSV: unique (name, artist) pairs, some quoted names, both date forms. */
 async function generateCsv(file: string, rows: number): Promise<void> {
@@ -110,7 +97,7 @@ async function generateCsv(file: string, rows: number): Promise<void> {
     const day = 1 + Math.floor(random() * 28);
     const date =
       n % 10 === 0
-        ? `${day} ${MONTHS[month - 1]} ${year}`
+        ? `${day} ${MONTH_NAMES[month - 1]} ${year}`
         : `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     chunk += `${name},${artist},${(random() * 4).toFixed(3)},${date}\n`;
     if (chunk.length > 1 << 16) {

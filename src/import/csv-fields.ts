@@ -4,20 +4,22 @@
  * so that the import and `song.create` accept exactly the same songs.
  */
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
+/** The English month names of the long date form ("29 November 2019"), January first. */
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+const MONTHS_LOWER_CASE = MONTH_NAMES.map((month) => month.toLowerCase());
 
 const LONG_DATE = /^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$/;
 
@@ -30,7 +32,7 @@ export function releaseDateCell(cell: string): string {
   const text = cell.trim();
   const long = LONG_DATE.exec(text);
   if (!long) return text;
-  const month = MONTHS.indexOf((long[2] as string).toLowerCase());
+  const month = MONTHS_LOWER_CASE.indexOf((long[2] as string).toLowerCase());
   if (month === -1) return text;
   // "31 February 2020" becomes "2020-02-31", which the schema rejects as no real date.
   return `${long[3]}-${String(month + 1).padStart(2, '0')}-${(long[1] as string).padStart(2, '0')}`;

@@ -4,6 +4,8 @@
  * format, with the awkward cases a real file has: commas and quotes in names, both date forms.
  */
 
+import { MONTH_NAMES } from './csv-fields.js';
+
 export const DEMO_SONG_COUNT = 300;
 
 const FIRST_NAMES = [
@@ -129,20 +131,6 @@ const TITLE_PHRASES = [
   'Never "Goodbye"',
   'Tell Me Something True',
 ];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** mulberry32: a tiny, well-mixed 32-bit PRNG; the same seed always gives the same sequence. */
 function seededRandom(seed: number): () => number {
@@ -215,7 +203,7 @@ export function demoCatalogueCsv(songs: readonly DemoSong[] = demoSongs()): stri
   const lines = ['name,artist,streams,released_on'];
   songs.forEach((song, index) => {
     const [year, month, day] = song.releasedOn.split('-').map(Number) as [number, number, number];
-    const date = index % 3 === 2 ? `${day} ${MONTHS[month - 1]} ${year}` : song.releasedOn;
+    const date = index % 3 === 2 ? `${day} ${MONTH_NAMES[month - 1]} ${year}` : song.releasedOn;
     lines.push([csvField(song.name), csvField(song.artist), song.streams.toFixed(3), date].join(','));
   });
   return `${lines.join('\n')}\n`;
