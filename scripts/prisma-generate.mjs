@@ -11,7 +11,15 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const cli = require.resolve('prisma/build/index.js');
+let cli;
+try {
+  cli = require.resolve('prisma/build/index.js');
+} catch {
+  // `npm ci --omit=dev` (a production image) has no Prisma CLI, which is a dev dependency: the
+  // client must then have been generated at build time, before dev dependencies were pruned.
+  console.warn('prisma-generate: the Prisma CLI is not installed; keeping the generated client as it is');
+  process.exit(0);
+}
 const env = {
   ...process.env,
   PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath,
