@@ -1,15 +1,9 @@
 /** How an import run is told: the `--json` object and the human summary. */
 import type { ImportReport } from './import-songs.js';
-import type { RowError } from './song-csv-reader.js';
 
 /** The `--json` object (docs/import.md). Keys past the six always present appear only when they say something. */
-export interface ImportReportJson {
-  read: number;
-  imported: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
-  errors: RowError[];
+export interface ImportReportJson
+  extends Pick<ImportReport, 'read' | 'imported' | 'updated' | 'skipped' | 'rejected' | 'errors'> {
   errorsOmitted?: number;
   dryRun?: true;
   rolledBack?: true;
