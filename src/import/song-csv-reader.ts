@@ -134,15 +134,6 @@ export function validateRecord(fields: readonly string[], line: number, layout: 
   });
   if (result.success) {
     const { name, artist, streams } = result.data;
-    // PostgreSQL text cannot hold NUL; caught here so that it is this row's error, not the batch's.
-    if (name.includes('\0') || artist.includes('\0')) {
-      const field = name.includes('\0') ? 'name' : 'artist';
-      return {
-        ok: false,
-        line,
-        errors: [{ line, field, message: `${field} must not contain NUL characters` }],
-      };
-    }
     // The schema accepted `releasedOn`, so this "YYYY-MM-DD" string names the same date it returns.
     return { ok: true, row: { line, name, artist, streams, releasedOn } };
   }

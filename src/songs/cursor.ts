@@ -21,9 +21,12 @@ const cursorPayload = z.strictObject({
   id: z.guid(),
 });
 
+// A forged cursor must fail here, not in the database: no NUL (PostgreSQL text cannot hold it).
+const cursorText = z.string().refine((text) => !text.includes('\0'));
+
 const sortValueSchemas = {
-  name: z.string(),
-  artist: z.string(),
+  name: cursorText,
+  artist: cursorText,
   streams: z.number(),
   releasedOn: z.iso.datetime().transform((iso) => new Date(iso)),
   createdAt: z.iso.datetime().transform((iso) => new Date(iso)),

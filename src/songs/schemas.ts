@@ -11,25 +11,40 @@ export const PAGE_LIMIT_MAX = 100;
 export const PAGE_LIMIT_DEFAULT = 50;
 export const ORDER_BY_MAX_KEYS = 5;
 
+/** PostgreSQL text cannot hold U+0000: refused here, it would otherwise be a database error. */
+const hasNoNul = (text: string) => !text.includes('\0');
+
 /** A trimmed, non-empty string of at most 200 characters, as `name` and `artist` are stored. */
 const songText = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
     .trim()
     .min(1, `${field} must not be empty`)
-    .max(TEXT_MAX_LENGTH, `${field} must be at most ${TEXT_MAX_LENGTH} characters`);
+    .max(TEXT_MAX_LENGTH, `${field} must be at most ${TEXT_MAX_LENGTH} characters`)
+    .refine(hasNoNul, { error: `${field} must not contain NUL characters` });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const [MIN_YEAR, MAX_YEAR] = [1, 9999];
 
-/** `Date.UTC` for "YYYY-MM-DD", or null when the string names no real calendar date. */
+/** 00:00 UTC of a day; `setUTCFullYear`, unlike `Date.UTC`, does not read years 0-99 as 19xx. */
+function utcMidnight(year: number, monthIndex: number, day: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  return date;
+}
+
+/** The date "YYYY-MM-DD" names, or null when it names no real calendar date. */
 function parseIsoDate(value: string): Date | null {
   const match = ISO_DATE.exec(value);
   if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC rolls 2023-02-30 over to March 2nd; a real date survives the round trip.
+  const date = utcMidnight(year, month - 1, day);
+  // 2023-02-30 rolls over to March 2nd; a real date survives the round trip.
   const isReal =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    year >= MIN_YEAR &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day;
   return isReal ? date : null;
 }
 
@@ -44,7 +59,13 @@ export const calendarDate = (field: string) =>
     })
     .transform((value, ctx) => {
       if (value instanceof Date) {
-        return new Date(Date.UTC(value.getUTCFullYear(), value.getUTCMonth(), value.getUTCDate()));
+        // Years outside 1..9999 have no "YYYY-MM-DD" form (and some no SQL date): not a release date.
+        const year = value.getUTCFullYear();
+        if (year < MIN_YEAR || year > MAX_YEAR) {
+          ctx.addIssue({ code: 'custom', message: `${field} must be between 0001-01-01 and 9999-12-31` });
+          return z.NEVER;
+        }
+        return utcMidnight(year, value.getUTCMonth(), value.getUTCDate());
       }
       const date = parseIsoDate(value);
       if (date === null) {
@@ -103,7 +124,8 @@ export const orderBySchema = z
 const substring = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
-    .max(TEXT_MAX_LENGTH, `${field} must be at most ${TEXT_MAX_LENGTH} characters`);
+    .max(TEXT_MAX_LENGTH, `${field} must be at most ${TEXT_MAX_LENGTH} characters`)
+    .refine(hasNoNul, `${field} must not contain NUL characters`);
 
 const bound = (field: string) => z.number({ error: `${field} must be a finite number` });
 

@@ -63,6 +63,11 @@ describe('song.create', () => {
       expect(song.releasedOn.toISOString()).toBe('2024-02-29T00:00:00.000Z');
     });
 
+    it('accepts dates in the first century as written, not as 19xx', async () => {
+      const song = await db.caller.song.create(songInput({ releasedOn: '0050-06-01' }));
+      expect(song.releasedOn.toISOString()).toBe('0050-06-01T00:00:00.000Z');
+    });
+
     it('accepts a Date at 00:00 UTC and returns the same instant', async () => {
       const releasedOn = new Date('1999-12-31T00:00:00.000Z');
       const song = await db.caller.song.create(songInput({ releasedOn }));
@@ -89,6 +94,8 @@ describe('song.create', () => {
       ['a 201-character artist', { artist: 'a'.repeat(201) }, 'artist'],
       ['an artist that is not a string', { artist: null }, 'artist'],
       ['a missing artist', { artist: undefined }, 'artist'],
+      ['a NUL character in the name (PostgreSQL text cannot hold it)', { name: 'Glass\u0000Tides' }, 'name'],
+      ['a NUL character in the artist', { artist: '\u0000' }, 'artist'],
       ['negative streams', { streams: -1 }, 'streams'],
       ['slightly negative streams', { streams: -0.001 }, 'streams'],
       ['NaN streams', { streams: Number.NaN }, 'streams'],
@@ -106,6 +113,17 @@ describe('song.create', () => {
       ['releasedOn as an empty string', { releasedOn: '' }, 'releasedOn'],
       ['releasedOn as an invalid Date', { releasedOn: new Date('not a date') }, 'releasedOn'],
       ['releasedOn as a number', { releasedOn: 20230101 }, 'releasedOn'],
+      [
+        'releasedOn as a Date past 9999-12-31',
+        { releasedOn: new Date('+010000-01-01T00:00:00Z') },
+        'releasedOn',
+      ],
+      [
+        'releasedOn as a Date before 0001-01-01',
+        { releasedOn: new Date('-000100-01-01T00:00:00Z') },
+        'releasedOn',
+      ],
+      ['releasedOn "0000-01-01" (there is no year zero)', { releasedOn: '0000-01-01' }, 'releasedOn'],
       ['a missing releasedOn', { releasedOn: undefined }, 'releasedOn'],
       ['an unknown key', { genre: 'pop' }, 'genre'],
       ['a client-chosen id', { id: '6f1c2b9e-3d4a-4b5c-8d6e-7f8a9b0c1d2e' }, 'id'],

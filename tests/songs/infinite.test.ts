@@ -250,6 +250,13 @@ describe('song.infinite', () => {
       }
     });
 
+    it('a cursor whose text value holds a NUL character, fingerprint and all intact', async () => {
+      const orderBy: SortKey[] = ['name'];
+      const payload = decode(await firstCursor({ orderBy }));
+      const tampered = encode({ ...payload, k: ['Neon\u0000'] });
+      await expectTRPCError(db.caller.song.infinite({ orderBy, cursor: tampered }), 'BAD_REQUEST', 'cursor');
+    });
+
     it('a cursor whose date, id or fingerprint text was tampered with', async () => {
       const orderBy: SortKey[] = ['releasedOn'];
       const cursor = await firstCursor({ orderBy });

@@ -383,6 +383,8 @@ describe('song.list', () => {
       ['a cursor (list pages by offset)', { cursor: 'abc' }, 'cursor'],
       ['nameContains that is not a string', { nameContains: 5 }, 'nameContains'],
       ['artistContains that is not a string', { artistContains: ['a'] }, 'artistContains'],
+      ['a NUL character in nameContains', { nameContains: 'a\u0000' }, 'nameContains'],
+      ['a NUL character in the exact artist', { artist: 'Nova\u0000' }, 'artist'],
       ['streamsGte as a string', { streamsGte: '1' }, 'streamsGte'],
       ['streamsLte NaN', { streamsLte: Number.NaN }, 'streamsLte'],
       ['releasedOnGte 2023-02-30', { releasedOnGte: '2023-02-30' }, 'releasedOnGte'],
