@@ -1,9 +1,10 @@
-/** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. */
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits (1 on failure). */
 import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/index.js';
+import { type Database, openDatabase } from '../src/db/index.js';
 
-const db = await openDatabase(loadConfig().DATABASE_URL);
+let db: Database | undefined;
 try {
+  db = await openDatabase(loadConfig().DATABASE_URL);
   const { applied, alreadyApplied } = await db.migrate();
   console.log(
     applied.length > 0
@@ -11,8 +12,8 @@ try {
       : `Database is up to date (${alreadyApplied.length} migration(s) applied earlier)`,
   );
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await db.close();
+  await db?.close();
 }

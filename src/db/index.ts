@@ -19,6 +19,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DEFAULT_DATABASE_URL } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { type MigrationFile, type MigrationReport, type MigrationSession, migrate } from './migrator.js';
+import { lockDataDir } from './pglite-lock.js';
 
 export { PrismaClient };
 
@@ -135,7 +136,24 @@ export function databaseFromPostgres(connectionString: string): Database {
 
 export async function openDatabase(url?: string): Promise<Database> {
   const target = parseDatabaseUrl(url);
-  return target.kind === 'postgres'
-    ? databaseFromPostgres(target.connectionString)
-    : databaseFromPGlite(await createPGlite(target.dataDir));
+  if (target.kind === 'postgres') return databaseFromPostgres(target.connectionString);
+  if (target.dataDir === null) return databaseFromPGlite(await createPGlite(null));
+  mkdirSync(target.dataDir, { recursive: true });
+  const unlock = lockDataDir(target.dataDir);
+  try {
+    const db = databaseFromPGlite(await createPGlite(target.dataDir));
+    return {
+      ...db,
+      close: async () => {
+        try {
+          await db.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
