@@ -12,6 +12,12 @@ export class DataDirInUseError extends Error {
 
 const LOCK_FILE = 'songs-api.lock';
 
+/**
+ * Folders this process holds. A lock file naming this process's pid but not listed here is stale:
+ * in a container the server is often pid 1 in every incarnation.
+ */
+const heldHere = new Set<string>();
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0); // signal 0: only asks whether the process exists
@@ -30,7 +36,8 @@ export function lockDataDir(dataDir: string): () => void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
-    if (Number.isInteger(owner) && isRunning(owner)) {
+    const held = owner === process.pid ? heldHere.has(file) : Number.isInteger(owner) && isRunning(owner);
+    if (held) {
       throw new DataDirInUseError(
         `The PGlite folder ${dataDir} is in use by process ${owner}. PGlite serves one process at a ` +
           'time: stop that process first (or use PostgreSQL to share a database).',
@@ -39,7 +46,9 @@ export function lockDataDir(dataDir: string): () => void {
     unlinkSync(file);
     take(); // 'wx' again: of two processes taking over the same stale lock, one wins
   }
+  heldHere.add(file);
   return () => {
+    heldHere.delete(file);
     try {
       if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);
     } catch {

@@ -30,6 +30,13 @@ describe('lockDataDir', () => {
     release();
   });
 
+  it("takes over a lock naming this process's own pid that it does not hold (a restarted container's pid 1)", async () => {
+    await writeFile(lockFile(), String(process.pid));
+    const release = lockDataDir(dir);
+    expect(() => lockDataDir(dir)).toThrow(DataDirInUseError);
+    release();
+  });
+
   it('releases only its own lock', async () => {
     const release = lockDataDir(dir);
     await writeFile(lockFile(), String(process.ppid)); // someone else's by now
