@@ -54,7 +54,9 @@ const t = initTRPC.context<Context>().create({
    *   Prisma's message, which can hold SQL and a source excerpt, into `message`.
    */
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    // Only input errors: a failed *output* validation also has a ZodError cause, but it is the
+    // server's fault (INTERNAL_SERVER_ERROR), and its issues describe data, not the request.
+    const zodError = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : null;
     const masked = error.code === 'INTERNAL_SERVER_ERROR' && isProduction();
     const { stack: _stack, ...data } = shape.data;
     return {

@@ -82,11 +82,10 @@ describe('what a client sees of an internal error over HTTP', () => {
     vi.restoreAllMocks();
   });
 
-  async function callFailingServer() {
+  /** A server whose database answers song.findMany with `answer`; returns the client's error. */
+  async function callServer(answer: (prisma: ReturnType<typeof mockDeep<PrismaClient>>) => void) {
     const prisma = mockDeep<PrismaClient>();
-    const cause = connectionLost();
-    prisma.song.findMany.mockRejectedValue(cause);
-    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    answer(prisma);
     const db = {
       kind: 'pglite' as const,
       prisma,
@@ -100,9 +99,16 @@ describe('what a client sees of an internal error over HTTP', () => {
     });
     const error = await client.song.infinite.query({}).catch((error: unknown) => error);
     expect(error).toBeInstanceOf(TRPCClientError);
+    return error as TRPCClientError<AppRouter>;
+  }
+
+  async function callFailingServer() {
+    const cause = connectionLost();
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const error = await callServer((prisma) => prisma.song.findMany.mockRejectedValue(cause));
     // The operator still gets the cause, whatever the client was told.
     expect(log).toHaveBeenCalledWith('tRPC song.infinite failed:', cause);
-    return error as TRPCClientError<AppRouter>;
+    return error;
   }
 
   it('in production: a generic message, no driver text and no stack', async () => {
@@ -117,5 +123,16 @@ describe('what a client sees of an internal error over HTTP', () => {
     process.env.NODE_ENV = 'development';
     const error = await callFailingServer();
     expect(error.message).toContain('Connection terminated unexpectedly');
+  });
+
+  it('in production: a row that fails output validation shows neither its data nor zod issues', async () => {
+    process.env.NODE_ENV = 'production';
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const corrupt = { id: 'x', name: 'Secret', artist: 'A', streams: 1, releasedOn: 'not a date' };
+    const error = await callServer((prisma) => prisma.song.findMany.mockResolvedValue([corrupt] as never));
+    expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(error.message).toBe('Internal server error');
+    expect(error.data?.zodError).toBeNull();
+    expect(JSON.stringify(error.shape)).not.toMatch(/releasedOn|Secret|items/);
   });
 });
