@@ -88,6 +88,37 @@ describe('song procedures over HTTP', () => {
   });
 });
 
+describe('nothing a client sends causes a 500', () => {
+  const post = (path: string, body: string, contentType = 'application/json') =>
+    fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const query = (path: string, input: unknown) =>
+    fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const song = { name: 'Glass Tides', artist: 'Nova Reyes', streams: 1, releasedOn: '2020-01-01' };
+  const asDate = (releasedOn: string) =>
+    JSON.stringify({ json: { ...song, releasedOn }, meta: { values: { releasedOn: ['Date'] } } });
+
+  it.each<[string, () => Promise<Response>]>([
+    ['superjson meta that is not an object', () => post('song.create', '{"json":{},"meta":"x"}')],
+    ['a Date in the year 275760', () => post('song.create', asDate('+275760-09-13T00:00:00.000Z'))],
+    ['a Date before year 1', () => post('song.create', asDate('-000100-01-01T00:00:00.000Z'))],
+    [
+      'a NUL character in a name',
+      () => post('song.create', JSON.stringify({ json: { ...song, name: 'a\u0000' } })),
+    ],
+    ['a NUL character in a filter', () => query('song.list', { nameContains: '\u0000' })],
+    ['a NUL character in an exact filter', () => query('song.infinite', { artist: 'x\u0000' })],
+    ['JSON nested 5000 deep', () => post('song.create', `{"json":${'['.repeat(5000)}${']'.repeat(5000)}}`)],
+    ['a body that is not JSON', () => post('song.create', 'hello', 'text/plain')],
+    ['a mutation called with GET', () => fetch(`${server.url}/trpc/song.create`)],
+    ['an unknown procedure', () => query('song.nope', {})],
+  ])('%s', async (_, request) => {
+    const response = await request();
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(await server.database.prisma.song.count()).toBe(0);
+  });
+});
+
 describe('HTTP endpoints', () => {
   it('answers /healthz with 200', async () => {
     const response = await fetch(`${server.url}/healthz`);
