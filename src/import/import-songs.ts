@@ -8,8 +8,6 @@
  * An import into an empty table that fills more than one batch is one transaction too, whatever
  * the options: the bulk-load path (song-bulk-writer.ts), which rebuilds the indexes at the end.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Database } from '../db/index.js';
 import { type ConflictingRow, type ConflictPolicy, openSongBulkWriter } from './song-bulk-writer.js';
@@ -293,15 +291,4 @@ export async function importSongs(
     if (!settled || writeError !== null) await writer.rollback().catch(() => undefined);
     await writer.close();
   }
-}
-
-/** `importSongs` over a file, read in large chunks, with its size for a percentage. */
-export async function importSongsFromFile(
-  db: Database,
-  filePath: string,
-  options: ImportOptions = {},
-): Promise<ImportReport> {
-  const { size } = await stat(filePath);
-  const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
-  return importSongs(db, input, { totalBytes: size, ...options });
 }
