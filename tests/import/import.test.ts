@@ -123,7 +123,6 @@ describe('--on-conflict update', () => {
   });
 
   it('counts repeats within the file as if written one by one, the last values winning', async () => {
-    await importCsv(db.database, csv('A,X,1,2020-01-01'));
     // A: exists with 1 → same (skipped), then 2 (updated), 2 again (skipped). B: new, then 5 (updated).
     const rows = [
       'A,X,1,2020-01-01',

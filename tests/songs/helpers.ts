@@ -3,6 +3,7 @@
  * ordering, and walkers that read a whole listing through song.list or song.infinite.
  */
 import type { z } from 'zod';
+import { songSelect } from '../../src/songs/query.js';
 import type { SongInfiniteInput, SongListInput, SortKey, songFilterSchema } from '../../src/songs/schemas.js';
 import type { Caller, TestDatabase } from '../support/test-database.js';
 
@@ -36,17 +37,7 @@ export function tableSnapshot(db: TestDatabase) {
 
 /** All songs, straight from the table (not through the procedures under test). */
 export function allSongs(db: TestDatabase): Promise<Song[]> {
-  return db.prisma.song.findMany({
-    select: {
-      id: true,
-      name: true,
-      artist: true,
-      streams: true,
-      releasedOn: true,
-      createdAt: true,
-      updatedAt: true,
-    },
-  });
+  return db.prisma.song.findMany({ select: songSelect });
 }
 
 /**
