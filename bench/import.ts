@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src/db/index.js';
 import { MONTH_NAMES } from '../src/import/csv-fields.js';
+import { FIRST_NAMES, seededRandom, TITLE_NOUNS, TITLE_OPENERS } from '../src/import/demo-catalogue.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The command `npm run import` runs (package.json), without npm's own start-up. */
@@ -35,63 +36,17 @@ if (!Number.isInteger(ROWS) || ROWS < 1)
   throw new Error(`--rows must be a positive integer (got ${values.rows})`);
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-const FIRST = [
-  'Neon',
-  'Paper',
-  'River',
-  'Midnight',
-  'Golden',
-  'Static',
-  'Velvet',
-  'Echo',
-  'Harbor',
-  'Ember',
-  'Slow',
-  'Blue',
-];
-const SECOND = [
-  'Hearts',
-  'Skies',
-  'Letters',
-  'Lights',
-  'Roads',
-  'Waves',
-  'Dreams',
-  'Rain',
-  'Fire',
-  'Signals',
-  'Tides',
-];
-const PEOPLE = [
-  'Nova',
-  'Jun',
-  'Ines',
-  'Sami',
-  'Odette',
-  'Marek',
-  'Lena',
-  'Aiko',
-  'Kofi',
-  'Mira',
-  'Elias',
-  'Zara',
-];
-
 /** A catalogue-like CSV: unique (name, artist) pairs, some quoted names, both date forms. */
 async function generateCsv(file: string, rows: number): Promise<void> {
-  let state = 42;
-  const random = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0; // an LCG is plenty for test data
-    return state / 4294967296;
-  };
+  const random = seededRandom(42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
   const out = createWriteStream(file);
   out.write('name,artist,streams,released_on\n');
   let chunk = '';
   for (let n = 0; n < rows; n += 1) {
-    const title = `${pick(FIRST)} ${pick(SECOND)} ${n.toString(36)}`;
+    const title = `${pick(TITLE_OPENERS)} ${pick(TITLE_NOUNS)} ${n.toString(36)}`;
     const name = n % 50 === 0 ? `"${title}, Pt. ${1 + (n % 3)}"` : title;
-    const artist = `${pick(PEOPLE)} ${pick(FIRST)}${Math.floor(random() * 5000)}`;
+    const artist = `${pick(FIRST_NAMES)} ${pick(TITLE_OPENERS)}${Math.floor(random() * 5000)}`;
     const year = 1970 + Math.floor(random() * 55);
     const month = 1 + Math.floor(random() * 12);
     const day = 1 + Math.floor(random() * 28);

@@ -8,7 +8,7 @@ import { MONTH_NAMES } from './csv-fields.js';
 
 export const DEMO_SONG_COUNT = 300;
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'Nova',
   'Jun',
   'Ines',
@@ -73,7 +73,7 @@ const BAND_NOUNS = [
   'Parade',
 ];
 
-const TITLE_OPENERS = [
+export const TITLE_OPENERS = [
   'Neon',
   'Paper',
   'River',
@@ -95,7 +95,7 @@ const TITLE_OPENERS = [
   'Burning',
   'Blue',
 ];
-const TITLE_NOUNS = [
+export const TITLE_NOUNS = [
   'Hearts',
   'Skies',
   'Letters',
@@ -133,7 +133,7 @@ const TITLE_PHRASES = [
 ];
 
 /** mulberry32: a tiny, well-mixed 32-bit PRNG; the same seed always gives the same sequence. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
