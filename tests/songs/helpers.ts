@@ -92,14 +92,13 @@ export interface Walk {
   cursors: (string | null)[];
 }
 
-/** Follows nextCursor from the first page to the end (bounded, so a cursor loop fails the test). */
-export async function walkInfinite(
-  caller: Caller,
-  input: Omit<InfiniteInput, 'cursor'>,
-  maxPages = 1000,
-): Promise<Walk> {
+/**
+ * Follows nextCursor to the end, from the first page or from `input.cursor` (bounded, so a cursor
+ * loop fails the test).
+ */
+export async function walkInfinite(caller: Caller, input: InfiniteInput, maxPages = 1000): Promise<Walk> {
   const walk: Walk = { pages: [], cursors: [] };
-  let cursor: string | null = null;
+  let cursor: string | null = input.cursor ?? null;
   do {
     if (walk.pages.length >= maxPages) throw new Error(`walkInfinite: more than ${maxPages} pages`);
     const page: { items: Song[]; nextCursor: string | null } = await caller.song.infinite({

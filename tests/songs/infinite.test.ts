@@ -311,14 +311,9 @@ describe('song.infinite', () => {
       const rest = (await listAll(db.caller, { orderBy })).slice(10);
       const deleted = [first.items[0], first.items[4], first.items.at(-1)];
       for (const song of deleted) await db.caller.song.delete({ id: song?.id as string });
-      const walked = [];
-      let cursor = first.nextCursor;
-      while (cursor !== null) {
-        const page = await db.caller.song.infinite({ orderBy, limit: 10, cursor });
-        walked.push(...page.items);
-        cursor = page.nextCursor;
-      }
-      expect(ids(walked)).toEqual(ids(rest));
+      expect(first.nextCursor).not.toBeNull();
+      const walked = await walkInfinite(db.caller, { orderBy, limit: 10, cursor: first.nextCursor });
+      expect(ids(walked.pages.flat())).toEqual(ids(rest));
     });
 
     it('holds inside a tie: a row with the same sort value and a smaller id is before the cursor', async () => {
@@ -342,13 +337,10 @@ describe('song.infinite', () => {
           releasedOn: day('2020-01-01'),
         },
       });
-      const walk = [];
-      let cursor = first.nextCursor;
-      while (cursor !== null) {
-        const page = await db.caller.song.infinite({ orderBy, limit: 14, cursor });
-        walk.push(...page.items);
-        cursor = page.nextCursor;
-      }
+      expect(first.nextCursor).not.toBeNull();
+      const walk = (
+        await walkInfinite(db.caller, { orderBy, limit: 14, cursor: first.nextCursor })
+      ).pages.flat();
       // The row tied before the cursor is not shown; the one tied after it is, at the end of the tie.
       expect(ids(walk)).not.toContain(before.id);
       const tieEnd = expectedRest.findLastIndex((song) => song.streams === 1.5) + 1;
