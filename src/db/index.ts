@@ -9,7 +9,6 @@
  * socket to the `pg` adapter: no TCP hop or wire-protocol encoding per query, and PGlite allows a
  * single connection anyway (README "Database" has the measurements).
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -67,7 +66,6 @@ export async function createPGlite(
   dataDir: string | null,
   options: { loadDataDir?: Blob | File } = {},
 ): Promise<PGlite> {
-  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
   return PGlite.create({
     ...(dataDir === null ? {} : { dataDir }),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
@@ -138,7 +136,6 @@ export async function openDatabase(url?: string): Promise<Database> {
   const target = parseDatabaseUrl(url);
   if (target.kind === 'postgres') return databaseFromPostgres(target.connectionString);
   if (target.dataDir === null) return databaseFromPGlite(await createPGlite(null));
-  mkdirSync(target.dataDir, { recursive: true });
   const unlock = lockDataDir(target.dataDir);
   try {
     const db = databaseFromPGlite(await createPGlite(target.dataDir));

@@ -3,7 +3,7 @@
  * process: it takes no lock of its own, and a second process on the same folder (a server and
  * `npm run import`, say) would corrupt it. So the folder gets a lock file naming its owner's pid.
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export class DataDirInUseError extends Error {
@@ -27,8 +27,9 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** Takes the folder's lock (a stale one, left by a process that died, is taken over); returns its release. */
+/** Takes the folder's lock, creating the folder if need be (a stale one, left by a process that died, is taken over); returns its release. */
 export function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true }); // a new folder is locked before PGlite fills it
   const file = path.join(dataDir, LOCK_FILE);
   const take = () => writeFileSync(file, String(process.pid), { flag: 'wx' });
   try {
