@@ -10,8 +10,13 @@
  */
 import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Database } from '../db/index.js';
-import { type ConflictingRow, type ConflictPolicy, openSongBulkWriter } from './song-bulk-writer.js';
-import { type CsvLayout, type RowError, readSongCsvChunks, type ValidSongRow } from './song-csv-reader.js';
+import {
+  type ConflictingRow,
+  type ConflictPolicy,
+  openSongBulkWriter,
+  type SongBatch,
+} from './song-bulk-writer.js';
+import { type CsvLayout, type RowError, readSongCsvChunks } from './song-csv-reader.js';
 
 export const DEFAULT_BATCH_SIZE = 10_000;
 /** Errors kept in the report; the count of rejected rows is always complete. */
@@ -110,7 +115,7 @@ export async function importSongs(
   let rowsWritten = 0;
   let lastLine = 0;
   let stopped: ImportReport['stopped'] = null;
-  let conflict: { row: ConflictingRow; batch: ValidSongRow[]; rejectedLines: number[] } | null = null;
+  let conflict: { row: ConflictingRow; batch: SongBatch; rejectedLines: number[] } | null = null;
   let writeError: unknown = null;
   let bulk = false;
   let batchesSent = 0;
@@ -143,7 +148,7 @@ export async function importSongs(
     if (allOrNothing) await writer.begin();
 
     /** Never rejects: a failure is kept in `writeError` and ends the run at the next check. */
-    const write = async (batch: ValidSongRow[], rejectedLines: number[]) => {
+    const write = async (batch: SongBatch, rejectedLines: number[]) => {
       try {
         const outcome = await writer.writeBatch(batch);
         if (outcome.conflict) {
@@ -154,7 +159,7 @@ export async function importSongs(
         counts.updated += outcome.updated;
         counts.skipped += outcome.skipped;
         batchesWritten += 1;
-        rowsWritten += batch.length;
+        rowsWritten += batch.lines.length;
         await options.onBatchWritten?.(progress());
       } catch (error) {
         writeError = error;
@@ -162,7 +167,7 @@ export async function importSongs(
     };
     const failed = () => conflict !== null || writeError !== null;
 
-    let batch: ValidSongRow[] = [];
+    let batch = writer.newBatch();
     let rejectedLines: number[] = []; // of the rows read since the last batch was sent
     let writing: Promise<void> | null = null; // at most one batch in flight: parsing overlaps it
     /** Sends `batch`; the first full one decides the path (a file that fits one batch never bulk-loads). */
@@ -177,7 +182,7 @@ export async function importSongs(
       }
       batchesSent += 1;
       writing = write(batch, rejectedLines);
-      batch = [];
+      batch = writer.newBatch(); // after write() has begun: its ids must come after this batch's
       rejectedLines = [];
     };
     try {
@@ -190,7 +195,7 @@ export async function importSongs(
           if (item.ok) {
             lastLine = item.row.line;
             // Once a strict run has a rejected row nothing will be kept: validating the rest is enough.
-            if (!(strict && counts.rejected > 0)) batch.push(item.row);
+            if (!(strict && counts.rejected > 0)) batch.add(item.row);
           } else {
             lastLine = item.line;
             counts.rejected += 1;
@@ -198,7 +203,7 @@ export async function importSongs(
             for (const error of item.errors) addError(error);
           }
           if (counts.read % 4096 === 0) options.onProgress?.(progress());
-          if (batch.length >= batchSize) {
+          if (batch.lines.length >= batchSize) {
             if (writing) await writing;
             writing = null;
             if (failed()) break reading;
@@ -219,7 +224,7 @@ export async function importSongs(
       if (writing) await writing;
     }
     // An interrupted run that commits batch by batch still writes the whole rows it has read.
-    if (!failed() && batch.length > 0 && !(allOrNothing && stopped)) await write(batch, rejectedLines);
+    if (!failed() && batch.lines.length > 0 && !(allOrNothing && stopped)) await write(batch, rejectedLines);
     options.onProgress?.(progress());
 
     if (conflict !== null) {
@@ -229,7 +234,7 @@ export async function importSongs(
         batch: conflicted,
         rejectedLines: rejectedNearby,
       } = conflict as NonNullable<typeof conflict>;
-      const validAfter = conflicted.filter((valid) => valid.line > row.line).length;
+      const validAfter = conflicted.lines.filter((line) => line > row.line).length;
       const rejectedAfter = rejectedNearby.filter((line) => line > row.line).length;
       counts.read -= validAfter + rejectedAfter;
       counts.rejected -= rejectedAfter;
