@@ -205,7 +205,7 @@ class RecordParser extends Parser {
 
 /**
  * Yields every data record of `input` as a valid row or a rejected one, in file order, a parsed
- * chunk of the input at a time (a few thousand rows per 256 KB read). Throws `CsvLayoutError`
+ * chunk of the input at a time (about a thousand rows per 64 KB read). Throws `CsvLayoutError`
  * when the header is unusable. Stopping the iteration early (break, return) destroys the parser
  * and `input`.
  *
