@@ -24,7 +24,10 @@ function idsOf(source: ReturnType<typeof timeOrderedIds>, ...counts: number[]): 
 describe('timeOrderedIds', () => {
   it('writes version 7 ids whose first 48 bits are the batch time in milliseconds', () => {
     const millis = Date.UTC(2026, 10, 25, 12, 0, 0, 123);
-    const [ids] = idsOf(timeOrderedIds(() => millis), 3);
+    const [ids] = idsOf(
+      timeOrderedIds(() => millis),
+      3,
+    );
     for (const id of ids ?? []) {
       expect(id).toMatch(UUID_V7);
       expect(Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16)).toBe(millis);
@@ -33,7 +36,12 @@ describe('timeOrderedIds', () => {
 
   it('keeps ids strictly increasing across batches when the clock stands still or steps back', () => {
     const clock = [5_000, 5_000, 4_000];
-    const ids = idsOf(timeOrderedIds(() => clock.shift() as number), 1_000, 1_000, 1_000).flat();
+    const ids = idsOf(
+      timeOrderedIds(() => clock.shift() as number),
+      1_000,
+      1_000,
+      1_000,
+    ).flat();
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...ids].sort());
   });
