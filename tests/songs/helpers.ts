@@ -2,9 +2,11 @@
  * Shared by the song.* tests: a snapshot of the table, an independent model of the contract's
  * ordering, and walkers that read a whole listing through song.list or song.infinite.
  */
+import { expect } from 'vitest';
 import type { z } from 'zod';
 import { songSelect } from '../../src/songs/query.js';
 import type { SongInfiniteInput, SongListInput, SortKey, songFilterSchema } from '../../src/songs/schemas.js';
+import { expectTRPCError, type TRPCErrorCode } from '../support/errors.js';
 import type { Caller, TestDatabase } from '../support/test-database.js';
 
 type ListInput = NonNullable<SongListInput>;
@@ -33,6 +35,21 @@ export const NOT_UUIDS: [string, unknown][] = [
 /** Every column of every row, in id order: equal snapshots mean nothing was written. */
 export function tableSnapshot(db: TestDatabase) {
   return db.prisma.song.findMany({ orderBy: { id: 'asc' } });
+}
+
+/**
+ * Expects `call` to fail as `expectTRPCError(call(), code, field)` does, and to leave every row as
+ * it was. A function, not a promise, so that the snapshot is taken before the request starts.
+ */
+export async function expectRejectedWithoutWrites(
+  db: TestDatabase,
+  call: () => Promise<unknown>,
+  code: TRPCErrorCode,
+  field?: string,
+): Promise<void> {
+  const before = await tableSnapshot(db);
+  await expectTRPCError(call(), code, field);
+  expect(await tableSnapshot(db)).toEqual(before);
 }
 
 /** All songs, straight from the table (not through the procedures under test). */
