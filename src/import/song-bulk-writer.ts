@@ -308,6 +308,15 @@ class CopyData {
     this.#bytes[this.#length++] = TAB;
   }
 
+  /** A new song's columns: id, name, artist, streams, released_on. Then a tab. */
+  song(row: ValidSongRow, ids: TimeOrderedIdBatch): void {
+    this.id(ids);
+    this.text(row.name);
+    this.text(row.artist);
+    this.ascii(String(row.streams)); // `String(number)` round-trips a float8 exactly
+    this.ascii(row.releasedOn);
+  }
+
   /** Ends the row: its last tab becomes the line break. */
   endRow(): void {
     this.#bytes[this.#length - 1] = NEWLINE;
@@ -367,11 +376,7 @@ class EncodedSongBatch implements SongBatch {
       return;
     }
     if (encoding.kind === 'staging') copy.ascii(String(row.line));
-    copy.id(ids);
-    copy.text(row.name);
-    copy.text(row.artist);
-    copy.ascii(String(row.streams)); // `String(number)` round-trips a float8 exactly
-    copy.ascii(row.releasedOn);
+    copy.song(row, ids);
     if (encoding.kind === 'direct') copy.ascii(encoding.stamps);
     copy.endRow();
   }
@@ -569,11 +574,7 @@ export async function openSongBulkWriter(db: Database, policy: ConflictPolicy): 
     const copyData = new CopyData();
     for (const row of folded) {
       copyData.ascii(String(row.line));
-      copyData.id(foldedIds);
-      copyData.text(row.name);
-      copyData.text(row.artist);
-      copyData.ascii(String(row.streams));
-      copyData.ascii(row.releasedOn);
+      copyData.song(row, foldedIds);
       copyData.ascii(String(row.firstStreams));
       copyData.ascii(row.firstReleasedOn);
       copyData.endRow();
