@@ -174,35 +174,25 @@ describe('song.update', () => {
       );
     });
 
-    it('is a CONFLICT when changing only the name completes another song’s pair', async () => {
-      const [target] = await twoSongs();
-      const other = await db.caller.song.create({
-        name: 'Collision Course',
-        artist: target.artist,
-        streams: 1,
-        releasedOn: '2020-01-01',
-      });
-      await expectRejectedWithoutWrites(
-        db,
-        () => db.caller.song.update({ id: target.id, data: { name: other.name } }),
-        'CONFLICT',
-      );
-    });
-
-    it('is a CONFLICT when changing only the artist completes another song’s pair', async () => {
-      const [target] = await twoSongs();
-      const other = await db.caller.song.create({
-        name: target.name,
-        artist: 'Other Performer',
-        streams: 1,
-        releasedOn: '2020-01-01',
-      });
-      await expectRejectedWithoutWrites(
-        db,
-        () => db.caller.song.update({ id: target.id, data: { artist: other.artist } }),
-        'CONFLICT',
-      );
-    });
+    it.each(['name', 'artist'] as const)(
+      'is a CONFLICT when changing only the %s completes another song’s pair',
+      async (field) => {
+        const [target] = await twoSongs();
+        // Same as the target but for `field`: moving the target's `field` to it completes the pair.
+        const other = await db.caller.song.create({
+          name: target.name,
+          artist: target.artist,
+          streams: 1,
+          releasedOn: '2020-01-01',
+          [field]: `Another ${field}`,
+        });
+        await expectRejectedWithoutWrites(
+          db,
+          () => db.caller.song.update({ id: target.id, data: { [field]: other[field] } }),
+          'CONFLICT',
+        );
+      },
+    );
 
     it('treats "  X " as "X": a whitespace variant of another song’s pair is a CONFLICT', async () => {
       const [target, other] = await twoSongs();
