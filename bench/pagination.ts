@@ -10,6 +10,7 @@ import { createCaller } from '../src/router.js';
 import { cursorFingerprint, encodeCursor } from '../src/songs/cursor.js';
 import { parseOrderBy, type SortValue } from '../src/songs/query.js';
 import type { SortKey } from '../src/songs/schemas.js';
+import { TEST_WRITER } from '../tests/support/factories.js';
 import { adminQuery, databaseUrl } from '../tests/support/postgres-admin.js';
 import { median, ms, POSTGRES_URL, printTable, sample } from './stats.js';
 
@@ -27,7 +28,7 @@ const fill = (rows: number) => `
   ANALYZE songs;`;
 
 async function measure(engine: string, db: Database, rows: number) {
-  const caller = createCaller({ prisma: db.prisma });
+  const caller = createCaller({ prisma: db.prisma, auth: TEST_WRITER });
   const results: Record<string, string>[] = [];
   for (const orderBy of ORDERS) {
     const terms = parseOrderBy(orderBy);

@@ -9,13 +9,13 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createPGlite, databaseFromPGlite, PrismaClient } from '../src/db/index.js';
 import { createCaller } from '../src/router.js';
-import { FIXTURE_SONGS, songInput } from '../tests/support/factories.js';
+import { FIXTURE_SONGS, songInput, TEST_WRITER } from '../tests/support/factories.js';
 import { median, ms, printTable, sample } from './stats.js';
 
 const RUNS = 300;
 
 async function measure(label: string, prisma: PrismaClient) {
-  const caller = createCaller({ prisma });
+  const caller = createCaller({ prisma, auth: TEST_WRITER });
   for (const song of FIXTURE_SONGS) await caller.song.create(song);
   const { items } = await caller.song.list({ limit: 1 });
   const id = items[0]?.id as string;

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCaller } from '../src/router.js';
-import { songInput } from '../tests/support/factories.js';
+import { songInput, TEST_WRITER } from '../tests/support/factories.js';
 import {
   buildPgliteSnapshot,
   buildPostgresTemplate,
@@ -36,7 +36,7 @@ async function measure(engine: string, source: DatabaseSource) {
     },
   );
   const db = await openThrowawayDatabase(source, 'bench');
-  const caller = createCaller({ prisma: db.prisma });
+  const caller = createCaller({ prisma: db.prisma, auth: TEST_WRITER });
   const rows: Record<string, string>[] = [];
   for (const fixture of [false, true]) {
     const reset = createResetter(db, { fixture });

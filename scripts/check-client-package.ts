@@ -18,6 +18,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { buildClient, CLIENT_DIR, CLIENT_DIST } from './build-client.js';
 
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
 
 /** The real server on a free port with an in-memory database, closed when disposed. */
 async function openServer() {
-  const server = await startServer({ databaseUrl: 'pglite:memory', port: 0 });
+  const server = await startServer(loadConfig({ DATABASE_URL: 'pglite:memory', PORT: '0' }));
   return { url: server.url, [Symbol.asyncDispose]: () => server.close() };
 }
 

@@ -1,15 +1,16 @@
 /** The HTTP surface: tRPC at /trpc and the two health probes. Nothing else lives here. */
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
+import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { appRouter } from './router.js';
-import { createContext } from './trpc.js';
+import type { Context } from './trpc.js';
 
 /** Largest request body tRPC will read (a batch of creates is a few KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 const READINESS_TIMEOUT_MS = 2000;
 
-export function createApp(db: Pick<Database, 'prisma' | 'ping'>): express.Express {
+export function createApp(db: Pick<Database, 'prisma' | 'ping'>, _config: Config): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -32,7 +33,7 @@ export function createApp(db: Pick<Database, 'prisma' | 'ping'>): express.Expres
     '/trpc',
     createExpressMiddleware({
       router: appRouter,
-      createContext: () => createContext({ prisma: db.prisma }),
+      createContext: (): Context => ({ prisma: db.prisma, auth: null }),
       maxBodySize: MAX_BODY_BYTES,
       onError({ error, path }) {
         // The client gets a generic message in production (see trpc.ts); the log keeps the cause.

@@ -3,7 +3,7 @@
  *
  *   const db = await openDatabase(process.env.DATABASE_URL);
  *   await db.migrate();
- *   const caller = createCaller(createContext({ prisma: db.prisma }));
+ *   const caller = createCaller({ prisma: db.prisma, auth: null });
  *   const { items } = await caller.song.list({ limit: 10 });
  *
  * Frontends use the client package (client/) instead: it carries the types without the server.
@@ -13,4 +13,4 @@ export { type Database, openDatabase } from './db/index.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';
 export { type RunningServer, serve, startServer } from './server.js';
 export type { Song, SongCreate, SongInfiniteInput, SongListInput, SongPatch } from './songs/schemas.js';
-export { type Context, createContext } from './trpc.js';
+export type { Auth, Context } from './trpc.js';

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   // A fresh clone's `npm start` offers data: the default embedded database gets the demo
   // catalogue when this start creates it (docs/import.md). Checked before start-up creates it.
   const seedDemo = isFirstStartOfDefaultDatabase();
-  running = await startServer({ databaseUrl: config.DATABASE_URL, port: config.PORT });
+  running = await startServer(config);
   if (seedDemo && !stopRequested) await seedOnFirstStart(running);
   if (stopRequested) return stop();
   console.log(`Songs API listening on ${running.url} (tRPC at ${running.url}/trpc, ${running.db.kind})`);

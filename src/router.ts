@@ -9,5 +9,5 @@ export const appRouter = router({
 
 export type AppRouter = typeof appRouter;
 
-/** Calls procedures in-process: `createCaller({ prisma }).song.byId({ id })`. */
+/** Calls procedures in-process: `createCaller({ prisma, auth }).song.byId({ id })`. */
 export const createCaller = createCallerFactory(appRouter);

@@ -3,10 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
-
-/** In-flight requests get this long to finish after a shutdown signal; then sockets are cut. */
-const SHUTDOWN_GRACE_MS = 8000;
 
 export interface RunningServer extends AsyncDisposable {
   /** `http://localhost:<port>`; the tRPC endpoint is `${url}/trpc`. */
@@ -17,12 +15,12 @@ export interface RunningServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Serves `db` over HTTP on `port` (0 picks a free one). Closing the server closes `db`. */
-export async function serve(db: Database, options: { port: number }): Promise<RunningServer> {
-  const server = createServer(createApp(db));
+/** Serves `db` over HTTP on `config.PORT` (0 picks a free one). Closing the server closes `db`. */
+export async function serve(db: Database, config: Config): Promise<RunningServer> {
+  const server = createServer(createApp(db, config));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, resolve);
+    server.listen(config.PORT, resolve);
   });
   const { port } = server.address() as AddressInfo;
 
@@ -32,7 +30,7 @@ export async function serve(db: Database, options: { port: number }): Promise<Ru
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets with no request in flight would hold close() open: end them now.
       server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
       await stopped;
       clearTimeout(force);
       await db.close();
@@ -42,13 +40,13 @@ export async function serve(db: Database, options: { port: number }): Promise<Ru
   return { url: `http://localhost:${port}`, server, db, close, [Symbol.asyncDispose]: close };
 }
 
-/** Opens the database named by `databaseUrl`, applies pending migrations, then serves it. */
-export async function startServer(options: { databaseUrl: string; port: number }): Promise<RunningServer> {
-  const db = await openDatabase(options.databaseUrl);
+/** Opens the database named by `config.DATABASE_URL`, applies pending migrations, then serves it. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const db = await openDatabase(config.DATABASE_URL);
   try {
     const { applied } = await db.migrate();
     if (applied.length > 0) console.log(`Applied migrations: ${applied.join(', ')}`);
-    return await serve(db, { port: options.port });
+    return await serve(db, config);
   } catch (error) {
     await db.close();
     throw error;

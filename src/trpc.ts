@@ -7,22 +7,27 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, ZodRealError, z } from 'zod';
-import { isProduction } from './config.js';
+import { isDevelopment } from './config.js';
 import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './errors.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 
 // 1. Context ----------------------------------------------------------------------------------
 
+/** Who is calling: the credential's subject and the scopes it grants. */
+export interface Auth {
+  subject: string;
+  scopes: readonly string[];
+  via: 'api-key' | 'jwt';
+}
+
 /**
  * Everything a procedure may use. It holds no request object, so tests build callers directly
- * with `createCaller({ prisma })` where `prisma` is bound to a throwaway database.
+ * with `createCaller({ prisma, auth })` where `prisma` is bound to a throwaway database and
+ * `auth` is `null` for an anonymous caller.
  */
 export interface Context {
   prisma: PrismaClient;
-}
-
-export function createContext({ prisma }: Context): Context {
-  return { prisma };
+  auth: Auth | null;
 }
 
 // 2. Initialisation ---------------------------------------------------------------------------
@@ -57,7 +62,7 @@ const t = initTRPC.context<Context>().create({
     // Only input errors: a failed *output* validation also has a ZodError cause, but it is the
     // server's fault (INTERNAL_SERVER_ERROR), and its issues describe data, not the request.
     const zodError = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : null;
-    const masked = error.code === 'INTERNAL_SERVER_ERROR' && isProduction();
+    const masked = error.code === 'INTERNAL_SERVER_ERROR' && !isDevelopment();
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,

@@ -5,6 +5,14 @@
  */
 import type { PrismaClient } from '../../src/db/index.js';
 import type { SongCreate } from '../../src/songs/schemas.js';
+import type { Auth } from '../../src/trpc.js';
+
+/** The identity of a caller allowed to read and write songs, as an API key would give it. */
+export const TEST_WRITER: Auth = {
+  subject: 'test-writer',
+  scopes: ['songs:read', 'songs:write'],
+  via: 'api-key',
+};
 
 let sequence = 0;
 

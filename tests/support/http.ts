@@ -10,6 +10,7 @@ import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '../../src/router.js';
 import { serve } from '../../src/server.js';
+import { testConfig } from './config.js';
 import { openThrowawayDatabase, type ThrowawayDatabase } from './test-database.js';
 
 export interface TestServer extends AsyncDisposable {
@@ -23,7 +24,7 @@ export interface TestServer extends AsyncDisposable {
 
 export async function startTestServer(): Promise<TestServer> {
   const database = await openThrowawayDatabase();
-  const running = await serve(database, { port: 0 });
+  const running = await serve(database, testConfig());
   const requests: Request[] = [];
   const client = createTRPCClient<AppRouter>({
     links: [

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { PrismaClient } from '../../src/db/index.js';
 import { createCaller } from '../../src/router.js';
+import { TEST_WRITER } from './factories.js';
 import {
   createResetter,
   openThrowawayDatabase as openCopy,
@@ -35,8 +36,10 @@ export function openThrowawayDatabase(): Promise<ThrowawayDatabase> {
 
 export interface TestDatabase {
   readonly prisma: PrismaClient;
-  /** `createCaller({ prisma })` bound to this file's database. */
+  /** `createCaller({ prisma, auth })` bound to this file's database, as a caller allowed to write. */
   readonly caller: Caller;
+  /** The same database called with no credential. */
+  readonly anonymous: Caller;
   /** The raw database, for tests that look below Prisma. */
   readonly database: ThrowawayDatabase;
   /** Resets the database (also done before every test). */
@@ -44,7 +47,9 @@ export interface TestDatabase {
 }
 
 export function useTestDatabase(options: { fixture?: boolean } = {}): TestDatabase {
-  let state: { db: ThrowawayDatabase; caller: Caller; reset: () => Promise<void> } | undefined;
+  let state:
+    | { db: ThrowawayDatabase; caller: Caller; anonymous: Caller; reset: () => Promise<void> }
+    | undefined;
   const current = () => {
     if (!state) throw new Error('useTestDatabase(): the database is opened in beforeAll');
     return state;
@@ -54,7 +59,8 @@ export function useTestDatabase(options: { fixture?: boolean } = {}): TestDataba
     const db = await openThrowawayDatabase();
     state = {
       db,
-      caller: createCaller({ prisma: db.prisma }),
+      caller: createCaller({ prisma: db.prisma, auth: TEST_WRITER }),
+      anonymous: createCaller({ prisma: db.prisma, auth: null }),
       reset: createResetter(db, { fixture: options.fixture ?? false }),
     };
   });
@@ -69,6 +75,9 @@ export function useTestDatabase(options: { fixture?: boolean } = {}): TestDataba
     },
     get caller() {
       return current().caller;
+    },
+    get anonymous() {
+      return current().anonymous;
     },
     get database() {
       return current().db;

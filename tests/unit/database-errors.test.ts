@@ -10,7 +10,8 @@ import { mockDeep } from 'vitest-mock-extended';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.js';
 import { type AppRouter, createCaller } from '../../src/router.js';
 import { serve } from '../../src/server.js';
-import { songInput } from '../support/factories.js';
+import { testConfig } from '../support/config.js';
+import { songInput, TEST_WRITER } from '../support/factories.js';
 
 const SONG_ID = '6f1c2b1e-4a5d-4e8f-9a0b-1c2d3e4f5a6b';
 
@@ -42,35 +43,37 @@ describe('database errors through createCaller', () => {
   it('maps a unique violation (P2002) on create to CONFLICT', async () => {
     const prisma = mockDeep<PrismaClient>();
     prisma.song.create.mockRejectedValue(knownError('P2002'));
-    const error = await trpcError(createCaller({ prisma }).song.create(songInput()));
+    const error = await trpcError(createCaller({ prisma, auth: TEST_WRITER }).song.create(songInput()));
     expect(error.code).toBe('CONFLICT');
   });
 
   it('maps a unique violation (P2002) on update to CONFLICT', async () => {
     const prisma = mockDeep<PrismaClient>();
     prisma.song.update.mockRejectedValue(knownError('P2002'));
-    const error = await trpcError(createCaller({ prisma }).song.update({ id: SONG_ID, data: { name: 'x' } }));
+    const error = await trpcError(
+      createCaller({ prisma, auth: TEST_WRITER }).song.update({ id: SONG_ID, data: { name: 'x' } }),
+    );
     expect(error.code).toBe('CONFLICT');
   });
 
   it('maps a missing record (P2025) on delete to NOT_FOUND', async () => {
     const prisma = mockDeep<PrismaClient>();
     prisma.song.delete.mockRejectedValue(knownError('P2025'));
-    const error = await trpcError(createCaller({ prisma }).song.delete({ id: SONG_ID }));
+    const error = await trpcError(createCaller({ prisma, auth: TEST_WRITER }).song.delete({ id: SONG_ID }));
     expect(error.code).toBe('NOT_FOUND');
   });
 
   it('reports any other known Prisma error as INTERNAL_SERVER_ERROR', async () => {
     const prisma = mockDeep<PrismaClient>();
     prisma.song.findUnique.mockRejectedValue(knownError('P2010'));
-    const error = await trpcError(createCaller({ prisma }).song.byId({ id: SONG_ID }));
+    const error = await trpcError(createCaller({ prisma, auth: TEST_WRITER }).song.byId({ id: SONG_ID }));
     expect(error.code).toBe('INTERNAL_SERVER_ERROR');
   });
 
   it('reports a lost connection as INTERNAL_SERVER_ERROR', async () => {
     const prisma = mockDeep<PrismaClient>();
     prisma.$transaction.mockRejectedValue(connectionLost());
-    const error = await trpcError(createCaller({ prisma }).song.list({}));
+    const error = await trpcError(createCaller({ prisma, auth: TEST_WRITER }).song.list({}));
     expect(error.code).toBe('INTERNAL_SERVER_ERROR');
   });
 });
@@ -93,7 +96,7 @@ describe('what a client sees of an internal error over HTTP', () => {
       ping: async () => {},
       close: async () => {},
     };
-    await using server = await serve(db, { port: 0 });
+    await using server = await serve(db, testConfig());
     const client = createTRPCClient<AppRouter>({
       links: [httpBatchLink({ url: `${server.url}/trpc`, transformer: superjson })],
     });

@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/app.js';
 import type { Database } from '../../../src/db/index.js';
+import { testConfig } from '../../support/config.js';
 
 export interface StaticPage {
   contentType: string;
@@ -30,7 +31,7 @@ export async function startLiveServer(options: {
   closeDatabase: () => Promise<void>;
   pages?: Readonly<Record<string, StaticPage>>;
 }): Promise<LiveServer> {
-  const app = createApp(options.database);
+  const app = createApp(options.database, testConfig());
   const pages = options.pages ?? {};
   const server = createServer((request, response) => {
     const page = request.method === 'GET' ? pages[request.url ?? ''] : undefined;

@@ -1,0 +1,7 @@
+/** The server's configuration for tests: the defaults, on a free port, plus what a test overrides. */
+import { type Config, loadConfig } from '../../src/config.js';
+
+/** `overrides` are environment values, as they would be written in `.env` (`{ READ_ACCESS: 'token' }`). */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ PORT: '0', DATABASE_URL: 'pglite:memory', ...overrides });
+}
