@@ -1,0 +1,36 @@
+// @ts-check
+/**
+ * Mutation testing of the modules that hold the API's rules (`npm run test:mutation`; see
+ * docs/mutation.md for the score, the survivors judged equivalent, and why each is).
+ *
+ * Incremental: results are kept in `tests/mutation/incremental.json` (committed), so a run after a
+ * small change re-tests only the mutants that change touches.
+ *
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'tests/mutation/vitest.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: [
+    'src/songs/{router,schemas,query,cursor}.ts',
+    'src/errors.ts',
+    'src/trpc.ts',
+    'src/access/**/*.ts',
+    'src/http/**/*.ts',
+    'src/rest/**/*.ts',
+    '!src/**/*.d.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'tests/mutation/incremental.json',
+  concurrency: 2,
+  // A mutant that breaks a module at load time fails every test that imports it; counting such a
+  // mutant as "survived" (no test ran) would hide it, so static mutants run the whole selection.
+  ignoreStatic: false,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+};
