@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCaller } from '../src/router.js';
 import { songInput, TEST_WRITER } from '../tests/support/factories.js';
+import { adminQuery } from '../tests/support/postgres-admin.js';
 import {
   buildPgliteSnapshot,
   buildPostgresTemplate,
   createResetter,
   type DatabaseSource,
-  dropPostgresTemplate,
+  dropPostgresClones,
   openThrowawayDatabase,
 } from '../tests/support/throwaway-database.js';
 import { median, ms, POSTGRES_URL, percentile, printTable, sample } from './stats.js';
@@ -81,12 +82,14 @@ try {
   const rows = await measure('PGlite', pglite);
 
   started = performance.now();
-  const postgres = await buildPostgresTemplate(POSTGRES_URL);
+  const template = `songs_bench_${Date.now().toString(36)}`;
+  const postgres = await buildPostgresTemplate(POSTGRES_URL, template);
   const postgresBuild = performance.now() - started;
   try {
     rows.push(...(await measure('PostgreSQL', postgres)));
   } finally {
-    await dropPostgresTemplate(postgres as DatabaseSource & { kind: 'postgres' });
+    await dropPostgresClones(postgres as DatabaseSource & { kind: 'postgres' });
+    await adminQuery(POSTGRES_URL, `DROP DATABASE IF EXISTS "${template}"`);
   }
   rows.push({
     engine: 'PGlite',
