@@ -12,10 +12,10 @@ import { adminQuery } from '../tests/support/postgres-admin.js';
 import {
   buildPgliteSnapshot,
   buildPostgresTemplate,
-  createResetter,
   type DatabaseSource,
   dropPostgresClones,
   openThrowawayDatabase,
+  resetDatabase,
 } from '../tests/support/throwaway-database.js';
 import { median, ms, POSTGRES_URL, percentile, printTable, sample } from './stats.js';
 
@@ -40,7 +40,7 @@ async function measure(engine: string, source: DatabaseSource) {
   const caller = createCaller({ prisma: db.prisma, auth: TEST_WRITER });
   const rows: Record<string, string>[] = [];
   for (const fixture of [false, true]) {
-    const reset = createResetter(db, { fixture });
+    const reset = () => resetDatabase(db, { fixture });
     await reset();
     const clean = await sample(RESETS, reset);
     const dirty = await sample(RESETS, reset, () => caller.song.create(songInput()));

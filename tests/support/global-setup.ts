@@ -5,7 +5,7 @@
  * the build.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -40,6 +40,16 @@ export default async function setup(project: TestProject) {
     const building = `${snapshotFile}.${process.pid}`;
     await buildPgliteSnapshot(building);
     await rename(building, snapshotFile);
+    await pruneSnapshots(snapshotFile);
   }
   project.provide('databaseSource', { kind: 'pglite', snapshotFile });
+}
+
+/** Snapshots of other keys (older migrations) go once no run has touched them for a day. */
+async function pruneSnapshots(keep: string): Promise<void> {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of await readdir(CACHE_DIR)) {
+    const file = path.join(CACHE_DIR, name);
+    if (file !== keep && (await stat(file)).atimeMs < dayAgo) await rm(file, { force: true });
+  }
 }

@@ -165,19 +165,8 @@ const FIXTURE_SQL = `BEGIN;
   DELETE FROM songs s WHERE NOT EXISTS (SELECT 1 FROM test_support.fixture_songs f WHERE ROW(f.*) = ROW(s.*));
   INSERT INTO songs SELECT * FROM test_support.fixture_songs f WHERE NOT EXISTS (SELECT 1 FROM songs s WHERE s.id = f.id);
   COMMIT;`;
-const WAL_POSITION_SQL = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
 
-/** Resets `db` to the empty or fixture state, skipping the work when nothing was written. */
-export function createResetter(db: ThrowawayDatabase, options: { fixture: boolean }) {
-  let cleanAt: string | null = null;
-  return async function reset(): Promise<void> {
-    if (cleanAt !== null) {
-      const [now] = await db.script<{ lsn: string }>(WAL_POSITION_SQL);
-      if (now?.lsn === cleanAt) return;
-    }
-    const [after] = await db.script<{ lsn: string }>(
-      (options.fixture ? FIXTURE_SQL : EMPTY_SQL) + WAL_POSITION_SQL,
-    );
-    cleanAt = after?.lsn ?? null;
-  };
+/** Resets `db` to the empty or fixture state. */
+export async function resetDatabase(db: ThrowawayDatabase, options: { fixture: boolean }): Promise<void> {
+  await db.script(options.fixture ? FIXTURE_SQL : EMPTY_SQL);
 }
