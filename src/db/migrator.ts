@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Session } from './session.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
 
 /**
  * Prisma Migrate's advisory lock key (schema-engine `sql_migration_connector`), so this migrator
@@ -89,10 +89,7 @@ interface AppliedRow {
  * `_prisma_migrations` row, under Prisma's advisory lock. Refuses to run when an applied
  * migration's file changed or a failed migration is recorded (as `prisma migrate deploy` does).
  */
-export async function migrate(
-  session: MigrationSession,
-  migrations?: MigrationFile[],
-): Promise<MigrationReport> {
+async function migrate(session: MigrationSession, migrations?: MigrationFile[]): Promise<MigrationReport> {
   const files = migrations ?? (await readMigrations());
   await session.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   try {

@@ -3,7 +3,7 @@
  * import writer use it for what Prisma cannot express (advisory locks held by one session, scripts
  * of several statements, COPY). Opened with `Database.openSession()`.
  */
-export interface QueryResult<Row> {
+interface QueryResult<Row> {
   rows: Row[];
   /** Rows the statement inserted, updated or deleted. */
   rowCount: number;

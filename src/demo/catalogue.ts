@@ -144,7 +144,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export interface DemoSong {
+interface DemoSong {
   name: string;
   artist: string;
   streams: number;

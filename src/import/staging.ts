@@ -64,7 +64,7 @@ export const FIRST_CONFLICT = `
   WHERE nth > 1 OR EXISTS (SELECT 1 FROM songs s WHERE s.name = numbered.name AND s.artist = numbered.artist)
   ORDER BY line LIMIT 1`;
 
-export interface FoldedRow extends ValidSongRow {
+interface FoldedRow extends ValidSongRow {
   firstStreams: number;
   firstReleasedOn: string;
 }
