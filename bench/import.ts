@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src/db/index.js';
+import { FIRST_NAMES, seededRandom, TITLE_NOUNS, TITLE_OPENERS } from '../src/demo/catalogue.js';
 import { MONTH_NAMES } from '../src/import/csv-fields.js';
-import { FIRST_NAMES, seededRandom, TITLE_NOUNS, TITLE_OPENERS } from '../src/import/demo-catalogue.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The command `npm run import` runs (package.json), without npm's own start-up. */

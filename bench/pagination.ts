@@ -5,7 +5,8 @@
  *   BENCH_ROWS=1000000 npm run bench:pagination     (default 1,000,000 on PostgreSQL, 100,000 on PGlite)
  */
 import { randomBytes } from 'node:crypto';
-import { createPGlite, type Database, databaseFromPGlite, databaseFromPostgres } from '../src/db/index.js';
+import { type Database, DEFAULT_DATABASE_OPTIONS, openDatabase } from '../src/db/index.js';
+import { createPGlite, databaseFromPGlite } from '../src/db/pglite.js';
 import { createCaller } from '../src/router.js';
 import { cursorFingerprint, encodeCursor } from '../src/songs/cursor.js';
 import { parseOrderBy, type SortValue } from '../src/songs/query.js';
@@ -60,7 +61,7 @@ const results: Record<string, string>[] = [];
 
 const name = `songs_bench_${randomBytes(4).toString('hex')}`;
 await adminQuery(POSTGRES_URL, `CREATE DATABASE "${name}"`);
-const postgres = databaseFromPostgres(databaseUrl(POSTGRES_URL, name));
+const postgres = await openDatabase(databaseUrl(POSTGRES_URL, name));
 try {
   await postgres.migrate();
   await adminQuery(databaseUrl(POSTGRES_URL, name), fill(ROWS_POSTGRES));
@@ -71,7 +72,7 @@ try {
 }
 
 const pglite = await createPGlite(null);
-const embedded = databaseFromPGlite(pglite);
+const embedded = databaseFromPGlite(pglite, DEFAULT_DATABASE_OPTIONS);
 try {
   await embedded.migrate();
   await pglite.exec(fill(ROWS_PGLITE));

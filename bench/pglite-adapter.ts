@@ -7,7 +7,8 @@
  */
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { createPGlite, databaseFromPGlite, PrismaClient } from '../src/db/index.js';
+import { DEFAULT_DATABASE_OPTIONS, PrismaClient } from '../src/db/index.js';
+import { createPGlite, databaseFromPGlite } from '../src/db/pglite.js';
 import { createCaller } from '../src/router.js';
 import { FIXTURE_SONGS, songInput, TEST_WRITER } from '../tests/support/factories.js';
 import { median, ms, printTable, sample } from './stats.js';
@@ -36,14 +37,14 @@ async function measure(label: string, prisma: PrismaClient) {
 
 const rows = [];
 {
-  const db = databaseFromPGlite(await createPGlite(null));
+  const db = databaseFromPGlite(await createPGlite(null), DEFAULT_DATABASE_OPTIONS);
   await db.migrate();
   rows.push(await measure('pglite-prisma-adapter (in-process)', db.prisma));
   await db.close();
 }
 {
   const pglite = await createPGlite(null);
-  await databaseFromPGlite(pglite).migrate();
+  await databaseFromPGlite(pglite, DEFAULT_DATABASE_OPTIONS).migrate();
   const server = new PGLiteSocketServer({ db: pglite, port: 0, maxConnections: 1 });
   await server.start();
   const prisma = new PrismaClient({

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCaller } from '../src/router.js';
 import { songInput, TEST_WRITER } from '../tests/support/factories.js';
+import { adminQuery } from '../tests/support/postgres-admin.js';
 import {
   buildPgliteSnapshot,
   buildPostgresTemplate,
-  createResetter,
   type DatabaseSource,
-  dropPostgresTemplate,
+  dropPostgresClones,
   openThrowawayDatabase,
+  resetDatabase,
 } from '../tests/support/throwaway-database.js';
 import { median, ms, POSTGRES_URL, percentile, printTable, sample } from './stats.js';
 
@@ -39,7 +40,7 @@ async function measure(engine: string, source: DatabaseSource) {
   const caller = createCaller({ prisma: db.prisma, auth: TEST_WRITER });
   const rows: Record<string, string>[] = [];
   for (const fixture of [false, true]) {
-    const reset = createResetter(db, { fixture });
+    const reset = () => resetDatabase(db, { fixture });
     await reset();
     const clean = await sample(RESETS, reset);
     const dirty = await sample(RESETS, reset, () => caller.song.create(songInput()));
@@ -81,12 +82,14 @@ try {
   const rows = await measure('PGlite', pglite);
 
   started = performance.now();
-  const postgres = await buildPostgresTemplate(POSTGRES_URL);
+  const template = `songs_bench_${Date.now().toString(36)}`;
+  const postgres = await buildPostgresTemplate(POSTGRES_URL, template);
   const postgresBuild = performance.now() - started;
   try {
     rows.push(...(await measure('PostgreSQL', postgres)));
   } finally {
-    await dropPostgresTemplate(postgres as DatabaseSource & { kind: 'postgres' });
+    await dropPostgresClones(postgres as DatabaseSource & { kind: 'postgres' });
+    await adminQuery(POSTGRES_URL, `DROP DATABASE IF EXISTS "${template}"`);
   }
   rows.push({
     engine: 'PGlite',

@@ -9,17 +9,17 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { DEFAULT_DATABASE_URL } from '../src/config.js';
-import { type Database, openDatabase, parseDatabaseUrl } from '../src/db/index.js';
+import { type Config, ConfigError, DEFAULT_DATABASE_URL, loadConfig } from '../src/config.js';
+import { type Database, databaseOptions, openDatabase } from '../src/db/index.js';
 import { DEFAULT_BATCH_SIZE, type ImportProgress, importSongs } from '../src/import/import-songs.js';
 import { formatImportReport, importReportJson } from '../src/import/report.js';
-import { CONFLICT_POLICIES, type ConflictPolicy } from '../src/import/song-bulk-writer.js';
 import { CsvLayoutError } from '../src/import/song-csv-reader.js';
+import { CONFLICT_POLICIES, type ConflictPolicy } from '../src/import/song-writer.js';
 
 const USAGE = `Usage: npm run import -- <file.csv> [options]
 
 Imports songs from a CSV file ("-" reads standard input) into the database named by
-DATABASE_URL (default ${DEFAULT_DATABASE_URL}). The header row names the columns name, artist,
+DATABASE_URL (from the environment or .env; default ${DEFAULT_DATABASE_URL}). The header row names the columns name, artist,
 streams and released_on (or releasedOn) in any order; a file without one is read in that order.
 Dates are "YYYY-MM-DD" or "29 November 2019".
 
@@ -154,11 +154,12 @@ async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT_OK;
   }
-  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  let config: Config;
   try {
-    parseDatabaseUrl(databaseUrl);
+    config = loadConfig();
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
   }
   const totalBytes = await fileSize(command.file);
 
@@ -174,12 +175,11 @@ async function run(args: string[]): Promise<number> {
   let db: Database | undefined;
   const bar = process.stdout.isTTY && !command.json ? progressBar(totalBytes) : null;
   try {
-    db = await openDatabase(databaseUrl);
+    db = await openDatabase(config.DATABASE_URL, databaseOptions(config));
     await db.migrate();
     // 64 KB reads, not larger: the reader parses each chunk in one go without yielding, and a
     // batch's COPY needs a few event-loop turns (its round trips) to finish while the next batch
-    // is parsed. With 256 KB reads the parser held those turns back, and on 1M rows it spent
-    // 2.8 s waiting for writes; with 64 KB it waits almost never (npm run bench:import).
+    // is parsed; larger reads held those turns back (docs/performance.md).
     const input =
       command.file === '-' ? process.stdin : createReadStream(command.file, { highWaterMark: 64 * 1024 });
     const report = await importSongs(db, input, {

@@ -1,10 +1,14 @@
-/** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits (1 on failure). */
+/**
+ * `npm run db:migrate`: applies pending migrations to DATABASE_URL (read by loadConfig, .env
+ * included) and exits (1 on failure).
+ */
 import { loadConfig } from '../src/config.js';
-import { type Database, openDatabase } from '../src/db/index.js';
+import { type Database, databaseOptions, openDatabase } from '../src/db/index.js';
 
 let db: Database | undefined;
 try {
-  db = await openDatabase(loadConfig().DATABASE_URL);
+  const config = loadConfig();
+  db = await openDatabase(config.DATABASE_URL, databaseOptions(config));
   const { applied, alreadyApplied } = await db.migrate();
   console.log(
     applied.length > 0

@@ -1,14 +1,15 @@
 /**
- * `npm run db:seed`: loads the demo catalogue (300 made-up songs, src/import/demo-catalogue.ts)
- * into the database named by DATABASE_URL, applying migrations first. Idempotent: songs already
- * there are skipped.
+ * `npm run db:seed`: loads the demo catalogue (300 made-up songs, src/demo/catalogue.ts) into the
+ * database named by DATABASE_URL (read by loadConfig, .env included), applying migrations first.
+ * Idempotent: songs already there are skipped.
  */
-import { DEFAULT_DATABASE_URL } from '../src/config.js';
-import { openDatabase } from '../src/db/index.js';
+import { loadConfig } from '../src/config.js';
+import { databaseOptions, openDatabase } from '../src/db/index.js';
+import { seedDemoCatalogue } from '../src/demo/seed.js';
 import { formatImportReport } from '../src/import/report.js';
-import { seedDemoCatalogue } from '../src/import/seed.js';
 
-const db = await openDatabase(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+const config = loadConfig();
+const db = await openDatabase(config.DATABASE_URL, databaseOptions(config));
 try {
   await db.migrate();
   const report = await seedDemoCatalogue(db);

@@ -1,7 +1,7 @@
 /**
  * The server's public surface, for code that embeds Songs API or calls its procedures directly:
  *
- *   const db = await openDatabase(process.env.DATABASE_URL);
+ *   const db = await openDatabase('pglite:memory');
  *   await db.migrate();
  *   const caller = createCaller({ prisma: db.prisma, auth: null });
  *   const { items } = await caller.song.list({ limit: 10 });

@@ -3,7 +3,7 @@
  * on PORT, prints the URL once ready, and shuts down cleanly on SIGINT/SIGTERM (exit 0).
  */
 import { loadConfig } from './config.js';
-import { isFirstStartOfDefaultDatabase, seedDemoCatalogue } from './import/seed.js';
+import { isFirstStartOfDefaultDatabase, seedDemoCatalogue } from './demo/seed.js';
 import { type RunningServer, startServer } from './server.js';
 
 let running: RunningServer | undefined;
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // A fresh clone's `npm start` offers data: the default embedded database gets the demo
   // catalogue when this start creates it (docs/import.md). Checked before start-up creates it.
-  const seedDemo = isFirstStartOfDefaultDatabase();
+  const seedDemo = isFirstStartOfDefaultDatabase(config);
   running = await startServer(config);
   if (seedDemo && !stopRequested) await seedOnFirstStart(running);
   if (stopRequested) return stop();

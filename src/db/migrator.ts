@@ -11,8 +11,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Session } from './session.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
 
 /**
  * Prisma Migrate's advisory lock key (schema-engine `sql_migration_connector`), so this migrator
@@ -20,13 +21,8 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', 
  */
 const ADVISORY_LOCK_KEY = 72707369;
 
-/** One database connection: the advisory lock is held by a session, so it must stay the same one. */
-export interface MigrationSession {
-  /** Runs one parameterised statement and returns its rows. */
-  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
-  /** Runs a script of several statements (a migration.sql file). */
-  exec(sql: string): Promise<void>;
-}
+/** One connection throughout: the advisory lock is held by a session. */
+type MigrationSession = Pick<Session, 'query' | 'exec'>;
 
 export interface MigrationFile {
   name: string;
@@ -93,15 +89,12 @@ interface AppliedRow {
  * `_prisma_migrations` row, under Prisma's advisory lock. Refuses to run when an applied
  * migration's file changed or a failed migration is recorded (as `prisma migrate deploy` does).
  */
-export async function migrate(
-  session: MigrationSession,
-  migrations?: MigrationFile[],
-): Promise<MigrationReport> {
+async function migrate(session: MigrationSession, migrations?: MigrationFile[]): Promise<MigrationReport> {
   const files = migrations ?? (await readMigrations());
   await session.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   try {
     await session.exec(CREATE_MIGRATIONS_TABLE);
-    const rows = await session.query<AppliedRow>(
+    const { rows } = await session.query<AppliedRow>(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"
        WHERE rolled_back_at IS NULL ORDER BY started_at`,
     );
@@ -149,5 +142,18 @@ async function applyOne(session: MigrationSession, file: MigrationFile): Promise
   } catch (error) {
     await session.exec('ROLLBACK');
     throw new MigrationError(`Migration ${file.name} failed and was rolled back`, { cause: error });
+  }
+}
+
+/** Opens a session, applies the pending migrations in it, and closes it. */
+export async function migrateInSession(
+  openSession: () => Promise<Session>,
+  migrations?: MigrationFile[],
+): Promise<MigrationReport> {
+  const session = await openSession();
+  try {
+    return await migrate(session, migrations);
+  } finally {
+    await session.close();
   }
 }

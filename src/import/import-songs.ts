@@ -1,26 +1,22 @@
 /**
  * Imports a songs CSV into a database: read and validate rows as a stream (song-csv-reader.ts),
- * write them in batches (song-bulk-writer.ts), and account for every row.
+ * write them in batches (song-writer.ts), and account for every row in one ImportTally.
  *
  * Batches of the default `skip` and `update` runs commit one by one, so an interrupted run keeps
  * whole batches and a re-run carries on. `--on-conflict fail`, `--strict` and `--dry-run` are
  * all-or-nothing: one transaction, committed only if the run ends as asked (never, for a dry run).
  * An import into an empty table that fills more than one batch is one transaction too, whatever
- * the options: the bulk-load path (song-bulk-writer.ts), which rebuilds the indexes at the end.
+ * the options: the bulk-load path (bulk-load.ts), which rebuilds the indexes at the end.
  */
 import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Database } from '../db/index.js';
-import {
-  type ConflictingRow,
-  type ConflictPolicy,
-  openSongBulkWriter,
-  type SongBatch,
-} from './song-bulk-writer.js';
 import { type CsvLayout, type RowError, readSongCsvChunks } from './song-csv-reader.js';
+import { type ConflictPolicy, type SongBatch, SongWriter } from './song-writer.js';
+import { type ConflictingRow, ImportTally } from './tally.js';
 
 export const DEFAULT_BATCH_SIZE = 10_000;
 /** Errors kept in the report; the count of rejected rows is always complete. */
-export const DEFAULT_MAX_ERRORS = 1_000;
+const DEFAULT_MAX_ERRORS = 1_000;
 
 export interface ImportProgress {
   /** Data rows read so far (valid and rejected). */
@@ -45,7 +41,7 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /**
    * Take the bulk-load path when `songs` is empty and the file fills a first batch (default true):
-   * one transaction for the run, secondary indexes rebuilt at the end (song-bulk-writer.ts).
+   * one transaction for the run, secondary indexes rebuilt at the end (bulk-load.ts).
    * False keeps every batch committing on its own, visible to other sessions as it lands.
    */
   bulkLoad?: boolean;
@@ -58,7 +54,7 @@ export interface ImportOptions {
   onLayout?: (layout: CsvLayout) => void;
 }
 
-export type StopReason = 'interrupted' | 'conflict' | 'error';
+type StopReason = 'interrupted' | 'conflict' | 'error';
 
 export interface ImportReport {
   /** Data rows read (the header is not a row). */
@@ -82,8 +78,20 @@ export interface ImportReport {
 }
 
 /** How a write failure is told: the driver's message, without a stack. */
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Bytes read of `input`, counted on the way to the parser (a 'data' listener would start it flowing early). */
+function countingBytes(input: Readable, onBytes: (bytes: number) => void): Readable {
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  // Destroying `counted` (the reader does when it stops early) also destroys `input`, and an
+  // error of `input` reaches the reader through `counted`: nothing to do in the callback.
+  pipeline(input, counted, () => undefined);
+  return counted;
 }
 
 /**
@@ -97,203 +105,205 @@ export async function importSongs(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const started = performance.now();
-  const policy = options.onConflict ?? 'skip';
-  const strict = options.strict ?? false;
-  const dryRun = options.dryRun ?? false;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
-  const allOrNothing = strict || dryRun || policy === 'fail';
+  const tally = new ImportTally(options.maxErrors ?? DEFAULT_MAX_ERRORS);
+  const writer = await SongWriter.open(db, options.onConflict ?? 'skip', tally);
+  const run = new ImportRun(writer, tally, options);
+  let ended = false;
+  try {
+    if (run.allOrNothing) await writer.begin();
+    await run.readAndWrite(input);
+    const rolledBack = await run.end();
+    ended = true;
+    if (rolledBack) tally.discardWrites();
+    tally.errors.sort((a, b) => a.line - b.line);
+    const { read, imported, updated, skipped, rejected, errors, errorsOmitted } = tally;
+    return {
+      ...{ read, imported, updated, skipped, rejected, errors, errorsOmitted },
+      dryRun: run.dryRun,
+      rolledBack,
+      bulkLoad: writer.bulkLoad,
+      stopped: run.stopped,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    // Thrown out of the run (an unreadable input, say): whatever is open is rolled back.
+    if (!ended) await writer.rollback().catch(() => undefined);
+    await writer.close();
+  }
+}
+
+/** One run's reading and writing: batches are written while the next is parsed. */
+class ImportRun {
+  readonly strict: boolean;
+  readonly dryRun: boolean;
+  readonly allOrNothing: boolean;
+  readonly #batchSize: number;
   // With `fail`, the next batch is read only once the last one is known to be conflict-free, so
   // that what the report counts when the run stops does not depend on timing.
-  const overlapWrites = policy !== 'fail';
+  readonly #overlapWrites: boolean;
+  stopped: ImportReport['stopped'] = null;
+  #bytesRead = 0;
+  #batchesSent = 0;
+  #batchesWritten = 0;
+  #rowsWritten = 0;
+  #lastLine = 0;
+  #conflict: { row: ConflictingRow; batch: SongBatch; rejectedLines: number[] } | null = null;
+  #writeError: unknown = null;
+  #batch: SongBatch;
+  /** Lines of the rows rejected since the last batch was sent (`fail` only). */
+  #rejectedLines: number[] = [];
+  /** At most one batch in flight: parsing overlaps it. */
+  #writing: Promise<void> | null = null;
 
-  const counts = { read: 0, imported: 0, updated: 0, skipped: 0, rejected: 0 };
-  let errors: RowError[] = [];
-  let errorsOmitted = 0;
-  let bytesRead = 0;
-  let batchesWritten = 0;
-  let rowsWritten = 0;
-  let lastLine = 0;
-  let stopped: ImportReport['stopped'] = null;
-  let conflict: { row: ConflictingRow; batch: SongBatch; rejectedLines: number[] } | null = null;
-  let writeError: unknown = null;
-  let bulk = false;
-  let batchesSent = 0;
+  constructor(
+    private readonly writer: SongWriter,
+    private readonly tally: ImportTally,
+    private readonly options: ImportOptions,
+  ) {
+    this.strict = options.strict ?? false;
+    this.dryRun = options.dryRun ?? false;
+    this.allOrNothing = this.strict || this.dryRun || options.onConflict === 'fail';
+    this.#overlapWrites = options.onConflict !== 'fail';
+    this.#batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    this.#batch = writer.newBatch();
+  }
 
-  // Counted on the way to the parser (a 'data' listener on `input` would start it flowing early).
-  const counted = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytesRead += chunk.length;
-      done(null, chunk);
-    },
-  });
-  // Destroying `counted` (the reader does when it stops early) also destroys `input`, and an
-  // error of `input` reaches the reader through `counted`: nothing to do in the callback.
-  pipeline(input, counted, () => undefined);
-  const progress = (): ImportProgress => ({
-    rowsRead: counts.read,
-    bytesRead,
-    totalBytes: options.totalBytes ?? null,
-    batchesWritten,
-    rowsWritten,
-  });
-  const addError = (error: RowError) => {
-    if (errors.length < maxErrors) errors.push(error);
-    else errorsOmitted += 1;
-  };
-
-  const writer = await openSongBulkWriter(db, policy);
-  let settled = false;
-  try {
-    if (allOrNothing) await writer.begin();
-
-    /** Never rejects: a failure is kept in `writeError` and ends the run at the next check. */
-    const write = async (batch: SongBatch, rejectedLines: number[]) => {
-      try {
-        const outcome = await writer.writeBatch(batch);
-        if (outcome.conflict) {
-          conflict = { row: outcome.conflict, batch, rejectedLines };
-          return;
-        }
-        counts.imported += outcome.imported;
-        counts.updated += outcome.updated;
-        counts.skipped += outcome.skipped;
-        batchesWritten += 1;
-        rowsWritten += batch.lines.length;
-        await options.onBatchWritten?.(progress());
-      } catch (error) {
-        writeError = error;
-      }
+  #progress(): ImportProgress {
+    return {
+      rowsRead: this.tally.read,
+      bytesRead: this.#bytesRead,
+      totalBytes: this.options.totalBytes ?? null,
+      batchesWritten: this.#batchesWritten,
+      rowsWritten: this.#rowsWritten,
     };
-    const failed = () => conflict !== null || writeError !== null;
+  }
 
-    let batch = writer.newBatch();
-    let rejectedLines: number[] = []; // of the rows read since the last batch was sent
-    let writing: Promise<void> | null = null; // at most one batch in flight: parsing overlaps it
-    /** Sends `batch`; the first full one decides the path (a file that fits one batch never bulk-loads). */
-    const send = async () => {
-      if (batchesSent === 0 && options.bulkLoad !== false) {
-        try {
-          bulk = await writer.beginBulkLoad();
-        } catch (error) {
-          writeError = error;
-          return;
-        }
-      }
-      batchesSent += 1;
-      writing = write(batch, rejectedLines);
-      batch = writer.newBatch(); // after write() has begun: its ids must come after this batch's
-      rejectedLines = [];
-    };
+  #failed(): boolean {
+    return this.#conflict !== null || this.#writeError !== null;
+  }
+
+  /** Waits for the batch in flight; true if the run must stop. */
+  async #settle(): Promise<boolean> {
+    if (this.#writing) await this.#writing;
+    this.#writing = null;
+    return this.#failed();
+  }
+
+  /** Never rejects: a failure is kept in `#writeError` and ends the run at the next check. */
+  async #write(batch: SongBatch, rejectedLines: number[]): Promise<void> {
     try {
-      reading: for await (const items of readSongCsvChunks(
-        counted,
-        options.onLayout ? { onLayout: options.onLayout } : {},
-      )) {
+      const conflict = await this.writer.writeBatch(batch);
+      if (conflict) {
+        this.#conflict = { row: conflict, batch, rejectedLines };
+        return;
+      }
+      this.#batchesWritten += 1;
+      this.#rowsWritten += batch.lines.length;
+      await this.options.onBatchWritten?.(this.#progress());
+    } catch (error) {
+      this.#writeError = error;
+    }
+  }
+
+  /** Sends the batch in hand; the first full one decides the path (a file that fits one batch never bulk-loads). */
+  async #send(): Promise<void> {
+    if (this.#batchesSent === 0 && this.options.bulkLoad !== false) {
+      try {
+        await this.writer.startBulkLoad();
+      } catch (error) {
+        this.#writeError = error;
+        return;
+      }
+    }
+    this.#batchesSent += 1;
+    this.#writing = this.#write(this.#batch, this.#rejectedLines);
+    this.#batch = this.writer.newBatch(); // after write() has begun: its ids must come after this batch's
+    this.#rejectedLines = [];
+  }
+
+  /** Takes one batch's worth of the file at a time; stops at the end, a failure or an abort. */
+  async readAndWrite(input: Readable): Promise<void> {
+    const counted = countingBytes(input, (bytes) => {
+      this.#bytesRead += bytes;
+    });
+    const { onLayout, signal, onProgress } = this.options;
+    const { tally } = this;
+    try {
+      reading: for await (const items of readSongCsvChunks(counted, onLayout ? { onLayout } : {})) {
         for (const item of items) {
-          counts.read += 1;
+          tally.read += 1;
           if (item.ok) {
-            lastLine = item.row.line;
+            this.#lastLine = item.row.line;
             // Once a strict run has a rejected row nothing will be kept: validating the rest is enough.
-            if (!(strict && counts.rejected > 0)) batch.add(item.row);
+            if (!(this.strict && tally.rejected > 0)) this.#batch.add(item.row);
           } else {
-            lastLine = item.line;
-            counts.rejected += 1;
-            if (!overlapWrites) rejectedLines.push(item.line);
-            for (const error of item.errors) addError(error);
+            this.#lastLine = item.line;
+            tally.reject(item.errors);
+            if (!this.#overlapWrites) this.#rejectedLines.push(item.line);
           }
-          if (counts.read % 4096 === 0) options.onProgress?.(progress());
-          if (batch.lines.length >= batchSize) {
-            if (writing) await writing;
-            writing = null;
-            if (failed()) break reading;
-            await send();
-            if (!overlapWrites || failed()) {
-              if (writing) await writing;
-              writing = null;
-              if (failed()) break reading;
-            }
+          if (tally.read % 4096 === 0) onProgress?.(this.#progress());
+          if (this.#batch.lines.length >= this.#batchSize) {
+            if (await this.#settle()) break reading;
+            await this.#send();
+            if ((!this.#overlapWrites || this.#failed()) && (await this.#settle())) break reading;
           }
-          if (options.signal?.aborted) {
-            stopped = { reason: 'interrupted', line: lastLine, message: 'interrupted' };
+          if (signal?.aborted) {
+            this.stopped = { reason: 'interrupted', line: this.#lastLine, message: 'interrupted' };
             break reading;
           }
         }
       }
     } finally {
-      if (writing) await writing;
+      await this.#settle();
     }
     // An interrupted run that commits batch by batch still writes the whole rows it has read.
-    if (!failed() && batch.lines.length > 0 && !(allOrNothing && stopped)) await write(batch, rejectedLines);
-    options.onProgress?.(progress());
+    if (!this.#failed() && this.#batch.lines.length > 0 && !(this.allOrNothing && this.stopped)) {
+      await this.#write(this.#batch, this.#rejectedLines);
+    }
+    onProgress?.(this.#progress());
+    this.#noteFailure();
+  }
 
-    if (conflict !== null) {
+  #noteFailure(): void {
+    if (this.#conflict !== null) {
       // The run stops at the conflicting row: rows after it in its batch count as not read.
-      const {
-        row,
-        batch: conflicted,
-        rejectedLines: rejectedNearby,
-      } = conflict as NonNullable<typeof conflict>;
-      const validAfter = conflicted.lines.filter((line) => line > row.line).length;
-      const rejectedAfter = rejectedNearby.filter((line) => line > row.line).length;
-      counts.read -= validAfter + rejectedAfter;
-      counts.rejected -= rejectedAfter;
-      errors = errors.filter((error) => error.line <= row.line);
-      const message = `a song named ${JSON.stringify(row.name)} by ${JSON.stringify(row.artist)} already exists`;
-      counts.rejected += 1;
-      addError({ line: row.line, field: 'name', message: `${message} (--on-conflict fail)` });
-      stopped = { reason: 'conflict', line: row.line, message };
-    } else if (writeError !== null) {
-      stopped = { reason: 'error', line: lastLine, message: describeError(writeError) };
+      const { row, batch, rejectedLines } = this.#conflict;
+      const validAfter = batch.lines.filter((line) => line > row.line).length;
+      const message = this.tally.stopAtConflict(row, validAfter, rejectedLines);
+      this.stopped = { reason: 'conflict', line: row.line, message };
+    } else if (this.#writeError !== null) {
+      this.stopped = { reason: 'error', line: this.#lastLine, message: describeError(this.#writeError) };
     }
+  }
 
-    // The run's own transaction: all-or-nothing runs, and bulk loads (whose batches all go in one).
-    const transactional = allOrNothing || bulk;
-    const keep =
-      transactional &&
-      !dryRun &&
-      !(strict && counts.rejected > 0) &&
-      (stopped === null || (!allOrNothing && stopped.reason === 'interrupted'));
-    if (transactional && writeError === null) {
-      if (keep) {
-        try {
-          if (bulk) {
-            // Repeats of a (name, artist) within the file are only found now (song-bulk-writer.ts).
-            const { duplicates } = await writer.finishBulkLoad();
-            counts.imported -= duplicates;
-            counts.skipped += duplicates;
-          }
-          await writer.commit();
-        } catch (error) {
-          writeError = error;
-          stopped = { reason: 'error', line: lastLine, message: describeError(error) };
-        }
-      } else {
-        if (bulk && dryRun) {
-          const duplicates = await writer.countBulkDuplicates();
-          counts.imported -= duplicates;
-          counts.skipped += duplicates;
-        }
-        await writer.rollback();
-      }
+  /**
+   * Ends the run's own transaction (all-or-nothing runs, and bulk loads, whose batches all go in
+   * one): commits if the run ended as asked, else rolls back. True when valid rows were rolled back.
+   */
+  async end(): Promise<boolean> {
+    const transactional = this.allOrNothing || this.writer.bulkLoad;
+    if (!transactional) return false;
+    if (this.#writeError !== null) {
+      // A failed statement leaves the transaction aborted; ROLLBACK is the way out.
+      await this.writer.rollback().catch(() => undefined);
+      return !this.dryRun;
     }
-    settled = true;
-    const rolledBack = transactional && !dryRun && !(keep && writeError === null);
-    errors.sort((a, b) => a.line - b.line);
-    return {
-      ...counts,
-      ...(rolledBack ? { imported: 0, updated: 0, skipped: 0 } : {}),
-      errors,
-      errorsOmitted,
-      dryRun,
-      rolledBack,
-      bulkLoad: bulk,
-      stopped,
-      durationMs: performance.now() - started,
-    };
-  } finally {
-    // A failed statement leaves the transaction aborted; ROLLBACK is the way out (or a no-op).
-    if (!settled || writeError !== null) await writer.rollback().catch(() => undefined);
-    await writer.close();
+    const keep =
+      !this.dryRun &&
+      !(this.strict && this.tally.rejected > 0) &&
+      (this.stopped === null || (!this.allOrNothing && this.stopped.reason === 'interrupted'));
+    if (!keep) {
+      await this.writer.rollback({ countRepeats: this.dryRun });
+      return !this.dryRun;
+    }
+    try {
+      await this.writer.commit();
+      return false;
+    } catch (error) {
+      this.#writeError = error;
+      this.stopped = { reason: 'error', line: this.#lastLine, message: describeError(error) };
+      await this.writer.rollback().catch(() => undefined);
+      return true;
+    }
   }
 }

@@ -2,7 +2,7 @@
 import type { ImportReport } from './import-songs.js';
 
 /** The `--json` object (docs/import.md). Keys past the six always present appear only when they say something. */
-export interface ImportReportJson
+interface ImportReportJson
   extends Pick<ImportReport, 'read' | 'imported' | 'updated' | 'skipped' | 'rejected' | 'errors'> {
   errorsOmitted?: number;
   dryRun?: true;

@@ -12,8 +12,8 @@ import { songCreateSchema } from '../songs/schemas.js';
 import { quoteCell, releaseDateCell, streamsCell } from './csv-fields.js';
 
 /** The song fields a file provides, in the column order of a file without a header row. */
-export const SONG_FIELDS = ['name', 'artist', 'streams', 'releasedOn'] as const;
-export type SongField = (typeof SONG_FIELDS)[number];
+const SONG_FIELDS = ['name', 'artist', 'streams', 'releasedOn'] as const;
+type SongField = (typeof SONG_FIELDS)[number];
 
 /** A row that passed validation, ready to be written. */
 export interface ValidSongRow {
@@ -54,8 +54,8 @@ const normalizeHeader = (cell: string) =>
     .replace(/[^a-z]/g, '');
 
 /**
- * A header lives in the file for the seed project's format too, but that one has none: a first
- * record naming no known column, with exactly four fields, is data in `SONG_FIELDS` order.
+ * How a file's records map to song fields. Files exported without a header row are common too:
+ * a first record naming no known column, with exactly four fields, is data in `SONG_FIELDS` order.
  */
 export interface CsvLayout {
   /** Index of each song field in a record. */
@@ -67,7 +67,7 @@ export interface CsvLayout {
   ignoredColumns: string[];
 }
 
-export function layoutFromFirstRecord(fields: readonly string[]): CsvLayout {
+function layoutFromFirstRecord(fields: readonly string[]): CsvLayout {
   const named = fields.map((cell) => HEADER_ALIASES[normalizeHeader(cell)]);
   if (named.every((field) => field === undefined)) {
     if (fields.length !== SONG_FIELDS.length) {
@@ -112,7 +112,7 @@ export function layoutFromFirstRecord(fields: readonly string[]): CsvLayout {
 const DATE_MESSAGE = 'releasedOn must be a real calendar date written "YYYY-MM-DD" or "29 November 2019"';
 
 /** Validates one record's fields with the schema of `song.create`. */
-export function validateRecord(fields: readonly string[], line: number, layout: CsvLayout): SongCsvItem {
+function validateRecord(fields: readonly string[], line: number, layout: CsvLayout): SongCsvItem {
   if (fields.length !== layout.width) {
     const message =
       `expected ${layout.width} fields, found ${fields.length} ` +
@@ -174,19 +174,25 @@ function lineBreaksIn(fields: readonly string[]): { breaks: number; crlf: number
   return { breaks: newlines + returns - crlf, crlf };
 }
 
-export interface ReadSongCsvOptions {
+interface ReadSongCsvOptions {
   /** Told once, after the first record, how the file's columns were read. */
   onLayout?: (layout: CsvLayout) => void;
 }
 
-/** A runaway quote must not pull the rest of a huge file into one field. */
-const MAX_RECORD_CHARS = 1_000_000;
+const PARSER_OPTIONS: Options = {
+  bom: true,
+  relax_column_count: true, // a row with a wrong field count is that row's error, not the file's
+  relax_quotes: true, // `Bob "Bobby" Smith` unquoted is taken literally
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+  max_record_size: 1_000_000, // a runaway quote must not pull the rest of a huge file into one field
+};
 
 /**
  * A csv-parse `Parser` that hands each record to a callback, with the line count at the moment
  * the record ended, instead of pushing it to its readable side. Why not the `on_record` option:
- * csv-parse builds a fresh info object (two object spreads) for every call, which measured 1.3 s
- * for a million rows, more than the parsing itself; `this.info` is the same count, kept live.
+ * csv-parse builds a fresh info object (two object spreads) for every call, which cost more than
+ * the parsing itself (docs/performance.md); `this.info` is the same count, kept live.
  */
 class RecordParser extends Parser {
   readonly #onRecord: (fields: string[], lines: number) => void;
@@ -210,9 +216,10 @@ class RecordParser extends Parser {
  * and `input`.
  *
  * Why arrays: iterating the parser's object stream costs two promise round trips per row (the
- * stream's async iterator, then this generator's), which took four times as long as parsing and
- * validating a million rows. Here each record is validated as it is parsed, synchronously inside
- * `parser.write()` (see `RecordParser`), and nothing is left for the stream to buffer.
+ * stream's async iterator, then this generator's), which cost several times the parsing and
+ * validating itself (docs/performance.md). Here each record is validated as it is parsed,
+ * synchronously inside `parser.write()` (see `RecordParser`), and nothing is left for the stream
+ * to buffer.
  */
 export async function* readSongCsvChunks(
   input: Readable,
@@ -237,15 +244,7 @@ export async function* readSongCsvChunks(
     }
   };
 
-  const parserOptions: Options = {
-    bom: true,
-    relax_column_count: true, // a row with a wrong field count is that row's error, not the file's
-    relax_quotes: true, // `Bob "Bobby" Smith` unquoted is taken literally
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    max_record_size: MAX_RECORD_CHARS,
-  };
-  const parser = new RecordParser(parserOptions, (fields, lines) => {
+  const parser = new RecordParser(PARSER_OPTIONS, (fields, lines) => {
     const { breaks, crlf } = lineBreaksIn(fields);
     overcounted += crlf;
     lastParsedLine = lines - overcounted;
@@ -293,10 +292,7 @@ export async function* readSongCsvChunks(
       if (pending.length > 0) yield take();
     }
     parser.end();
-    await new Promise<void>((resolve, reject) => {
-      parser.once('end', resolve).once('error', reject);
-      if (parser.readableEnded) resolve();
-    });
+    await ended(parser);
     check();
     rejectUnparseable(Number.POSITIVE_INFINITY);
     if (pending.length > 0) yield take();
@@ -304,6 +300,13 @@ export async function* readSongCsvChunks(
     parser.destroy();
     input.destroy();
   }
+}
+
+function ended(parser: Parser): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    parser.once('end', resolve).once('error', reject);
+    if (parser.readableEnded) resolve();
+  });
 }
 
 /** `readSongCsvChunks`, one item at a time. */

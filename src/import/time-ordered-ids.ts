@@ -4,10 +4,10 @@
  *
  * Why not random v4 ids (gen_random_uuid()): with them every insert lands on a random page of the
  * primary key and of the (created_at, id) index, and at a million rows those pages no longer stay
- * in memory; measured here, inserting 1M rows with all indexes took 3x longer. Time-ordered ids
+ * in memory, and a large import slows down several times (docs/performance.md). Time-ordered ids
  * append at the right edge. A side effect: imported songs listed by createdAt come in file order.
  *
- * Ids are written as text straight into the COPY data (song-bulk-writer.ts) rather than made as
+ * Ids are written as text straight into the COPY data (copy-data.ts) rather than made as
  * strings: a million id strings kept alive until their batch is sent were a large share of the
  * import's garbage collection.
  */

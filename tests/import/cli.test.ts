@@ -81,7 +81,9 @@ describe('exit codes and --json', () => {
     expect(JSON.parse(after.stdout)).toMatchObject({ imported: 5, skipped: 0, dryRun: true });
     expect(after.code).toBe(0);
   });
+});
 
+describe('usage and input', () => {
   it('exits 2 with a clear message for bad usage', async () => {
     const badHeader = path.join(dir, 'bad-header.csv');
     await writeFile(badHeader, 'name,artist,streams\na,b,1\n');

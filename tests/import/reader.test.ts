@@ -33,7 +33,7 @@ describe('columns', () => {
     }
   });
 
-  it("reads a file without a header (the seed project's format) in name, artist, streams, date order", async () => {
+  it('reads a file without a header (a bare export) in name, artist, streams, date order', async () => {
     const items = await readAll(
       'Blinding Lights,The Weeknd,4.567,29 November 2019\nSong,Artist,1,2020-01-01',
     );

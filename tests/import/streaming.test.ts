@@ -38,7 +38,7 @@ it('writes a 100k-row file batch by batch while still reading it', async () => {
   const report = await importSongs(db.database, csv.source, {
     batchSize: BATCH_SIZE,
     // The incremental path, whose batches commit one by one: counting them from another session
-    // while the bulk path holds its lock would wait for the end of the run (see the test below).
+    // while the bulk path holds its lock would wait for the end of the run (bulk-load.ts).
     bulkLoad: false,
     onBatchWritten: async (progress) => {
       batchSizes.push(progress.rowsWritten - batchSizes.length * BATCH_SIZE);

@@ -71,7 +71,7 @@ export async function insertFixture(prisma: PrismaClient): Promise<void> {
 
 /**
  * Moves the inserted fixture into a test-only schema that every throwaway database inherits, and
- * leaves `songs` empty. Restoring it is then one INSERT … SELECT (see test-database.ts).
+ * leaves `songs` empty. Restoring it is then one INSERT … SELECT (resetDatabase in throwaway-database.ts).
  */
 export const FIXTURE_SCHEMA_SQL = `
   CREATE SCHEMA test_support;

@@ -15,8 +15,8 @@ import type { PrismaClient } from '../../src/db/index.js';
 import { createCaller } from '../../src/router.js';
 import { TEST_WRITER } from './factories.js';
 import {
-  createResetter,
   openThrowawayDatabase as openCopy,
+  resetDatabase,
   type ThrowawayDatabase,
 } from './throwaway-database.js';
 
@@ -61,7 +61,7 @@ export function useTestDatabase(options: { fixture?: boolean } = {}): TestDataba
       db,
       caller: createCaller({ prisma: db.prisma, auth: TEST_WRITER }),
       anonymous: createCaller({ prisma: db.prisma, auth: null }),
-      reset: createResetter(db, { fixture: options.fixture ?? false }),
+      reset: () => resetDatabase(db, { fixture: options.fixture ?? false }),
     };
   });
   beforeEach(() => current().reset());

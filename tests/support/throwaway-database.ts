@@ -2,34 +2,52 @@
  * Throwaway databases, without vitest: the test harness (test-database.ts, global-setup.ts) and
  * the benchmarks (bench/) share them.
  *
- * Built once per run (Epic Stack's pattern: migrate once, copy per worker), with the 100-song
- * fixture kept in a test-only schema, `test_support.fixture_songs`:
+ * Built once and kept between runs while the migrations and the fixture stay the same (Epic
+ * Stack's pattern: migrate once, copy per test file), with the 100-song fixture kept in a
+ * test-only schema, `test_support.fixture_songs`:
  * - PGlite: a migrated in-memory PGlite dumped to a tarball; each throwaway database loads it,
- *   skipping initdb and the migrations (about 3 s) for the cost of unpacking.
+ *   skipping initdb and the migrations for the cost of unpacking.
  * - PostgreSQL: a migrated template database; each throwaway database is a
  *   `CREATE DATABASE … TEMPLATE` clone, which copies files instead of replaying SQL.
  *
- * The reset is one script sent straight to the driver (not through Prisma, whose per-statement
+ * The reset is one script sent straight to a session (not through Prisma, whose per-statement
  * overhead would triple its cost): DELETE, or in fixture mode a DELETE and INSERT … SELECT of the
- * rows that differ from the fixture table. It is skipped when the WAL position shows nothing was written since the last reset (any
- * write, even a failed one, advances it; a false "dirty" only costs a reset).
+ * rows that differ from the fixture table.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import pg from 'pg';
-import { createPGlite, type Database, databaseFromPGlite, databaseFromPostgres } from '../../src/db/index.js';
+import { type Database, DEFAULT_DATABASE_OPTIONS, openDatabase } from '../../src/db/index.js';
+import { readMigrations } from '../../src/db/migrator.js';
+import { createPGlite, databaseFromPGlite } from '../../src/db/pglite.js';
 import { FIXTURE_SCHEMA_SQL, insertFixture } from './factories.js';
 import { adminQuery, databaseUrl } from './postgres-admin.js';
 
 /** Where throwaway databases are copied from. */
 export type DatabaseSource =
   | { kind: 'pglite'; snapshotFile: string }
-  | { kind: 'postgres'; serverUrl: string; template: string };
+  /** Clones are named `<clonePrefix>_<suffix>`: the prefix is this run's, the template is shared. */
+  | { kind: 'postgres'; serverUrl: string; template: string; clonePrefix: string };
+
+/**
+ * What a migrated database with the fixture depends on: the migrations (by checksum, so a new
+ * or changed one is a new key), the fixture's source and PGlite's version. Short enough for a
+ * database name.
+ */
+export async function sourceKey(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const migration of await readMigrations()) hash.update(`${migration.name}:${migration.checksum}\n`);
+  hash.update(await readFile(new URL('./factories.ts', import.meta.url)));
+  // A PGlite data folder is read only by the PostgreSQL version that wrote it.
+  hash.update(
+    await readFile(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)),
+  );
+  return hash.digest('hex').slice(0, 12);
+}
 
 /** Writes a migrated PGlite (with the fixture table) to `snapshotFile`. */
 export async function buildPgliteSnapshot(snapshotFile: string): Promise<DatabaseSource> {
   const pglite = await createPGlite(null);
-  const db = databaseFromPGlite(pglite);
+  const db = databaseFromPGlite(pglite, DEFAULT_DATABASE_OPTIONS);
   await db.migrate();
   await insertFixture(db.prisma);
   await pglite.exec(FIXTURE_SCHEMA_SQL);
@@ -39,31 +57,56 @@ export async function buildPgliteSnapshot(snapshotFile: string): Promise<Databas
   return { kind: 'pglite', snapshotFile };
 }
 
-/** Creates a migrated template database (with the fixture table) on the server. */
-export async function buildPostgresTemplate(serverUrl: string): Promise<DatabaseSource> {
-  const template = `songs_test_${randomBytes(4).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE "${template}"`);
-  const db = databaseFromPostgres(databaseUrl(serverUrl, template));
-  await db.migrate();
-  await insertFixture(db.prisma);
-  await db.close();
-  await adminQuery(databaseUrl(serverUrl, template), FIXTURE_SCHEMA_SQL);
-  return { kind: 'postgres', serverUrl, template };
+async function databaseExists(serverUrl: string, name: string): Promise<boolean> {
+  const rows = await adminQuery(serverUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  return rows.length > 0;
 }
 
-/** Drops the template and any clone of it a crashed worker left behind. */
-export async function dropPostgresTemplate(source: DatabaseSource & { kind: 'postgres' }): Promise<void> {
+/**
+ * The migrated template database (with the fixture table) named `template`, created unless a
+ * run before left it. Built under a name of its own and renamed when done, so that a run never
+ * clones a half-built template, and of two runs building at once one keeps its own.
+ */
+export async function buildPostgresTemplate(serverUrl: string, template: string): Promise<DatabaseSource> {
+  const source = {
+    kind: 'postgres',
+    serverUrl,
+    template,
+    clonePrefix: `${template}_${randomBytes(4).toString('hex')}`,
+  } as const;
+  if (await databaseExists(serverUrl, template)) return source;
+  const building = `${source.clonePrefix}_building`;
+  await adminQuery(serverUrl, `CREATE DATABASE "${building}"`);
+  const db = await openDatabase(databaseUrl(serverUrl, building));
+  try {
+    await db.migrate();
+    await insertFixture(db.prisma);
+  } finally {
+    await db.close();
+  }
+  await adminQuery(databaseUrl(serverUrl, building), FIXTURE_SCHEMA_SQL);
+  try {
+    await adminQuery(serverUrl, `ALTER DATABASE "${building}" RENAME TO "${template}"`);
+  } catch (error) {
+    if (!(await databaseExists(serverUrl, template))) throw error;
+    await adminQuery(serverUrl, `DROP DATABASE "${building}"`); // another run finished first
+  }
+  return source;
+}
+
+/** Drops the clones of this run (also those a crashed worker left behind); the template stays. */
+export async function dropPostgresClones(source: DatabaseSource & { kind: 'postgres' }): Promise<void> {
   const databases = await adminQuery<{ datname: string }>(
     source.serverUrl,
-    'SELECT datname FROM pg_database WHERE datname LIKE $1',
-    [`${source.template}%`],
+    'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+    [source.clonePrefix],
   );
   for (const { datname } of databases) {
     await adminQuery(source.serverUrl, `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   }
 }
 
-/** A migrated throwaway database and a raw connection to it for test bookkeeping. */
+/** A migrated throwaway database and a session to it for test bookkeeping. */
 export interface ThrowawayDatabase extends Database {
   /** Runs a multi-statement script and returns the rows of its last statement. */
   script<Row>(sql: string): Promise<Row[]>;
@@ -73,52 +116,45 @@ export interface ThrowawayDatabase extends Database {
   drop(): Promise<void>;
 }
 
-/** Opens a copy of `source`; on PostgreSQL it is named `<template>_<suffix>`. */
+/** Opens a copy of `source`; on PostgreSQL it is named `<clonePrefix>_<suffix>`. */
 export async function openThrowawayDatabase(
   source: DatabaseSource,
   suffix = 'w0',
 ): Promise<ThrowawayDatabase> {
-  if (source.kind === 'postgres') {
-    const { serverUrl, template } = source;
-    const name = `${template}_${suffix}`;
-    // Names are new (the template's name is random per run, `suffix` unique within it), and
-    // dropPostgresTemplate() sweeps what a crashed worker leaves: no DROP IF EXISTS needed first.
-    await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-    const url = databaseUrl(serverUrl, name);
-    const db = databaseFromPostgres(url);
-    const raw = new pg.Client({ connectionString: url });
-    // After cutOff() the server ends this connection; that is expected, not a test failure.
-    raw.on('error', () => {});
-    await raw.connect();
+  if (source.kind === 'pglite') {
+    const pglite = await createPGlite(null, { loadDataDir: new Blob([await readFile(source.snapshotFile)]) });
+    const db = databaseFromPGlite(pglite, DEFAULT_DATABASE_OPTIONS);
+    const session = await db.openSession();
     return {
       ...db,
-      script: async <Row>(sql: string) => {
-        const results = await raw.query(sql);
-        const last = Array.isArray(results) ? results.at(-1) : results;
-        return (last?.rows ?? []) as Row[];
-      },
-      cutOff: async () => {
-        await adminQuery(serverUrl, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-        await adminQuery(
-          serverUrl,
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-          [name],
-        );
-      },
-      drop: async () => {
-        await raw.end().catch(() => {});
-        await db.close();
-        await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      },
+      script: (sql) => session.exec(sql),
+      cutOff: () => pglite.close(),
+      drop: () => db.close(),
     };
   }
-  const pglite = await createPGlite(null, { loadDataDir: new Blob([await readFile(source.snapshotFile)]) });
-  const db = databaseFromPGlite(pglite);
+  const { serverUrl, template } = source;
+  const name = `${source.clonePrefix}_${suffix}`;
+  // Names are new (the prefix is random per run, `suffix` unique within it), and
+  // dropPostgresClones() sweeps what a crashed worker leaves: no DROP IF EXISTS needed first.
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  const db = await openDatabase(databaseUrl(serverUrl, name));
+  const session = await db.openSession();
   return {
     ...db,
-    script: async <Row>(sql: string) => ((await pglite.exec(sql)).at(-1)?.rows ?? []) as Row[],
-    cutOff: () => pglite.close(),
-    drop: () => db.close(),
+    script: (sql) => session.exec(sql),
+    cutOff: async () => {
+      await adminQuery(serverUrl, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await adminQuery(
+        serverUrl,
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
+    },
+    drop: async () => {
+      await session.close().catch(() => {}); // already ended after cutOff()
+      await db.close();
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
   };
 }
 
@@ -129,19 +165,8 @@ const FIXTURE_SQL = `BEGIN;
   DELETE FROM songs s WHERE NOT EXISTS (SELECT 1 FROM test_support.fixture_songs f WHERE ROW(f.*) = ROW(s.*));
   INSERT INTO songs SELECT * FROM test_support.fixture_songs f WHERE NOT EXISTS (SELECT 1 FROM songs s WHERE s.id = f.id);
   COMMIT;`;
-const WAL_POSITION_SQL = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
 
-/** Resets `db` to the empty or fixture state, skipping the work when nothing was written. */
-export function createResetter(db: ThrowawayDatabase, options: { fixture: boolean }) {
-  let cleanAt: string | null = null;
-  return async function reset(): Promise<void> {
-    if (cleanAt !== null) {
-      const [now] = await db.script<{ lsn: string }>(WAL_POSITION_SQL);
-      if (now?.lsn === cleanAt) return;
-    }
-    const [after] = await db.script<{ lsn: string }>(
-      (options.fixture ? FIXTURE_SQL : EMPTY_SQL) + WAL_POSITION_SQL,
-    );
-    cleanAt = after?.lsn ?? null;
-  };
+/** Resets `db` to the empty or fixture state. */
+export async function resetDatabase(db: ThrowawayDatabase, options: { fixture: boolean }): Promise<void> {
+  await db.script(options.fixture ? FIXTURE_SQL : EMPTY_SQL);
 }

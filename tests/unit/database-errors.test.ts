@@ -94,6 +94,7 @@ describe('what a client sees of an internal error over HTTP', () => {
       prisma,
       migrate: async () => ({ applied: [], alreadyApplied: [] }),
       ping: async () => {},
+      openSession: () => Promise.reject(new Error('not used by the API')),
       close: async () => {},
     };
     await using server = await serve(db, testConfig());

@@ -5,23 +5,23 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { DEFAULT_DATABASE_URL } from '../config.js';
+import { type Config, isDefaultDatabase } from '../config.js';
 import { type Database, parseDatabaseUrl } from '../db/index.js';
-import { demoCatalogueCsv } from './demo-catalogue.js';
-import { type ImportReport, importSongs } from './import-songs.js';
+import { type ImportReport, importSongs } from '../import/import-songs.js';
+import { demoCatalogueCsv } from './catalogue.js';
 
 export function seedDemoCatalogue(db: Database): Promise<ImportReport> {
   return importSongs(db, Readable.from([Buffer.from(demoCatalogueCsv())]), { onConflict: 'skip' });
 }
 
 /**
- * True when DATABASE_URL is unset and the default embedded database does not exist yet: `npm start`
+ * True when `config` names the default embedded database and it does not exist yet: `npm start`
  * on a fresh clone then seeds it, so a first look at the API finds songs. A database named
  * explicitly is never seeded behind its owner's back (`npm run db:seed` does it on request).
  */
-export function isFirstStartOfDefaultDatabase(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.DATABASE_URL) return false;
-  const target = parseDatabaseUrl(DEFAULT_DATABASE_URL);
+export function isFirstStartOfDefaultDatabase(config: Pick<Config, 'DATABASE_URL'>): boolean {
+  if (!isDefaultDatabase(config)) return false;
+  const target = parseDatabaseUrl(config.DATABASE_URL);
   return (
     target.kind === 'pglite' &&
     target.dataDir !== null &&

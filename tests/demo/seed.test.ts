@@ -1,8 +1,8 @@
 /** The demo catalogue and `npm run db:seed`'s loader: deterministic, valid, idempotent. */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SONG_COUNT, demoCatalogueCsv, demoSongs } from '../../src/import/demo-catalogue.js';
-import { seedDemoCatalogue } from '../../src/import/seed.js';
+import { DEMO_SONG_COUNT, demoCatalogueCsv, demoSongs } from '../../src/demo/catalogue.js';
+import { seedDemoCatalogue } from '../../src/demo/seed.js';
 import { readSongCsv } from '../../src/import/song-csv-reader.js';
 import { useTestDatabase } from '../support/test-database.js';
 

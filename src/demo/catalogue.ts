@@ -4,7 +4,7 @@
  * format, with the awkward cases a real file has: commas and quotes in names, both date forms.
  */
 
-import { MONTH_NAMES } from './csv-fields.js';
+import { MONTH_NAMES } from '../import/csv-fields.js';
 
 export const DEMO_SONG_COUNT = 300;
 
@@ -144,7 +144,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export interface DemoSong {
+interface DemoSong {
   name: string;
   artist: string;
   streams: number;
