@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { expectTRPCError } from '../support/errors.js';
 import { FIXTURE_SONGS, songInput } from '../support/factories.js';
 import { useTestDatabase } from '../support/test-database.js';
-import { allSongs, contractOrder, type Filter, ids, listAll, type SortKey, walkInfinite } from './helpers.js';
-
-const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
+import {
+  allSongs,
+  contractOrder,
+  day,
+  type Filter,
+  ids,
+  listAll,
+  type SortKey,
+  walkInfinite,
+} from './helpers.js';
 
 /** The JSON inside a cursor, for tampering (the format is documented in src/songs/cursor.ts). */
 const decode = (cursor: string): Record<string, unknown> =>
