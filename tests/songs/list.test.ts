@@ -395,11 +395,24 @@ describe('song.list', () => {
       ['a NUL character in the exact artist', { artist: 'Nova\u0000' }, 'artist'],
       ['streamsGte as a string', { streamsGte: '1' }, 'streamsGte'],
       ['streamsLte NaN', { streamsLte: Number.NaN }, 'streamsLte'],
+      ['streamsGte of the largest double', { streamsGte: 1.7976931348623157e308 }, 'streamsGte'],
+      ['streamsLte of the largest double', { streamsLte: 1.7976931348623157e308 }, 'streamsLte'],
+      ['streamsLte just above 1e15', { streamsLte: 1e15 + 2 }, 'streamsLte'],
+      ['streamsGte far below -1e15', { streamsGte: -Number.MAX_VALUE }, 'streamsGte'],
+      ['a lone surrogate in nameContains', { nameContains: 'ls \ud800' }, 'nameContains'],
+      ['a lone surrogate in artistContains', { artistContains: '\udfff' }, 'artistContains'],
+      ['a lone surrogate in the exact name', { name: 'ls \ud800' }, 'name'],
+      ['a lone surrogate in the exact artist', { artist: 'ls \udbff' }, 'artist'],
       ['releasedOnGte 2023-02-30', { releasedOnGte: '2023-02-30' }, 'releasedOnGte'],
       ['releasedOnLte "2023-1-1"', { releasedOnLte: '2023-1-1' }, 'releasedOnLte'],
       ['releasedOnGte "yesterday"', { releasedOnGte: 'yesterday' }, 'releasedOnGte'],
     ])('%s', async (_, input, field) => {
       await expectTRPCError(db.caller.song.list(input as never), 'BAD_REQUEST', field);
+    });
+
+    it('accepts streams bounds of exactly -1e15 and 1e15', async () => {
+      const page = await db.caller.song.list({ streamsGte: -1e15, streamsLte: 1e15 });
+      expect(page.total).toBe(FIXTURE_SONGS.length);
     });
 
     it('accepts 5 keys naming every field once', async () => {
