@@ -98,7 +98,7 @@ console.log(JSON.stringify(await exercise(process.argv[2])));
 
 /** What `exercise` reports against an empty database, line by line. */
 const EXPECTED_REPORT = [
-  /^create [0-9a-f-]{36} releasedOn=2020-03-27T00:00:00\.000Z$/,
+  /^create [0-9a-f-]{36} releasedOn=2020-03-27$/,
   /^byId Levitating$/,
   /^update streams=2\.2$/,
   /^list total=1 first=Levitating$/,

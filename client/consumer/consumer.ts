@@ -34,7 +34,7 @@ type PlainSong = {
   name: string;
   artist: string;
   streams: number;
-  releasedOn: Date;
+  releasedOn: string;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -79,8 +79,8 @@ export async function exercise(url: string): Promise<string[]> {
     streams: 2.1,
     releasedOn: '2020-03-27',
   });
-  const releasedOn: Date = created.releasedOn;
-  report.push(`create ${created.id} releasedOn=${releasedOn.toISOString()}`);
+  const releasedOn: string = created.releasedOn;
+  report.push(`create ${created.id} releasedOn=${releasedOn}`);
 
   const found = await songs.song.byId.query({ id: created.id });
   report.push(`byId ${found.name}`);
@@ -151,8 +151,8 @@ export async function mistakes(url: string): Promise<void> {
   await songs.song.list.mutate({});
 
   const song = await songs.song.byId.query({ id: 'a' });
-  // @ts-expect-error: releasedOn arrives as a Date, not a string
-  const releasedOn: string = song.releasedOn;
+  // @ts-expect-error: releasedOn arrives as a "YYYY-MM-DD" string, not a Date
+  const releasedOn: Date = song.releasedOn;
   // @ts-expect-error: outputs carry nothing from the database layer
   song.$prisma;
   void releasedOn;

@@ -16,8 +16,8 @@ function element<T extends HTMLElement>(selector: string): T {
 function songItem(song: Song): HTMLLIElement {
   const item = document.createElement('li');
   item.dataset.id = song.id;
-  // toISOString exists only on a real Date: superjson must have revived it in the browser.
-  item.dataset.releasedOn = song.releasedOn.toISOString().slice(0, 10);
+  // A calendar date arrives as "YYYY-MM-DD": shown as is, it is the same day in every time zone.
+  item.dataset.releasedOn = song.releasedOn;
   item.textContent = `${song.name} by ${song.artist} (${song.streams}B streams)`;
   return item;
 }

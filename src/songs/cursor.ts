@@ -10,7 +10,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { KeysetPosition, SortTerm, SortValue } from './query.js';
-import type { SongFilter } from './schemas.js';
+import {
+  hasNoNul,
+  inYearRange,
+  isWellFormed,
+  type SongFilter,
+  STREAMS_MAX,
+  TEXT_MAX_LENGTH,
+} from './schemas.js';
 
 const CURSOR_VERSION = 1;
 
@@ -21,15 +28,20 @@ const cursorPayload = z.strictObject({
   id: z.guid(),
 });
 
-// A forged cursor must fail here, not in the database: no NUL (PostgreSQL text cannot hold it).
-const cursorText = z.string().refine((text) => !text.includes('\0'));
+// A forged cursor must fail here, not in the database: its values are held to the ranges of the
+// inputs (PostgreSQL rejects NUL in text, year 0 in a date or timestamp, and floats it cannot round).
+const cursorText = z.string().max(TEXT_MAX_LENGTH).refine(hasNoNul).refine(isWellFormed);
+const cursorInstant = z.iso
+  .datetime()
+  .transform((iso) => new Date(iso))
+  .refine(inYearRange);
 
 const sortValueSchemas = {
   name: cursorText,
   artist: cursorText,
-  streams: z.number(),
-  releasedOn: z.iso.datetime().transform((iso) => new Date(iso)),
-  createdAt: z.iso.datetime().transform((iso) => new Date(iso)),
+  streams: z.number().min(0).max(STREAMS_MAX),
+  releasedOn: cursorInstant,
+  createdAt: cursorInstant,
 } satisfies Record<SortTerm['field'], z.ZodType<SortValue>>;
 
 export class CursorError extends Error {

@@ -1,5 +1,6 @@
 /** song.*: create, read, update, delete and the two listings of the contract. */
 import { TRPCError } from '@trpc/server';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { badInput, publicProcedure, router } from '../trpc.js';
 import { CursorError, cursorFingerprint, decodeCursor, encodeCursor } from './cursor.js';
 import { keysetWhere, parseOrderBy, type SortValue, songOrderBy, songSelect, songWhere } from './query.js';
@@ -14,6 +15,38 @@ import {
   songSchema,
   songUpdateInput,
 } from './schemas.js';
+
+/**
+ * Which row a write targets: `{ id }`, plus `updatedAt` when the caller sent `ifUpdatedAt`. Prisma
+ * turns that into one statement (`UPDATE … WHERE id = $1 AND updated_at = $2 RETURNING …`, or
+ * DELETE), so of two writers holding the same `updatedAt` exactly one matches the row.
+ */
+function versionOf({ id, ifUpdatedAt }: { id: string; ifUpdatedAt?: Date | undefined }) {
+  return ifUpdatedAt === undefined ? { id } : { id, updatedAt: ifUpdatedAt };
+}
+
+/**
+ * Runs a write aimed at `versionOf(target)`; when it matched no row, says why. Ids never come back
+ * and `updated_at` only moves forward (a trigger advances it on every UPDATE), so a song that exists
+ * after the failed write existed during it, with another `updatedAt`: PRECONDITION_FAILED. A song
+ * that is gone is NOT_FOUND (the P2025 is rethrown for errors.ts to map), as any retry would be.
+ */
+async function unlessChanged<T>(
+  prisma: PrismaClient,
+  target: { id: string; ifUpdatedAt?: Date | undefined },
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const matchedNoRow = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
+    if (!matchedNoRow || target.ifUpdatedAt === undefined) throw error;
+    const song = await prisma.song.findUnique({ where: { id: target.id }, select: { id: true } });
+    if (song === null) throw error;
+    // No `cause`: the error mapping would read the P2025 in it as NOT_FOUND.
+    throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Song has changed since ifUpdatedAt' });
+  }
+}
 
 export const songRouter = router({
   create: publicProcedure
@@ -34,13 +67,19 @@ export const songRouter = router({
     .input(songUpdateInput)
     .output(songSchema)
     .mutation(({ ctx, input }) =>
-      ctx.prisma.song.update({ where: { id: input.id }, data: input.data, select: songSelect }),
+      unlessChanged(ctx.prisma, input, () =>
+        ctx.prisma.song.update({ where: versionOf(input), data: input.data, select: songSelect }),
+      ),
     ),
 
   delete: publicProcedure
     .input(songDeleteInput)
     .output(songSchema)
-    .mutation(({ ctx, input }) => ctx.prisma.song.delete({ where: { id: input.id }, select: songSelect })),
+    .mutation(({ ctx, input }) =>
+      unlessChanged(ctx.prisma, input, () =>
+        ctx.prisma.song.delete({ where: versionOf(input), select: songSelect }),
+      ),
+    ),
 
   list: publicProcedure
     .input(songListInput)

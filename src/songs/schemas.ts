@@ -10,9 +10,22 @@ export const TEXT_MAX_LENGTH = 200;
 export const PAGE_LIMIT_MAX = 100;
 export const PAGE_LIMIT_DEFAULT = 50;
 export const ORDER_BY_MAX_KEYS = 5;
+/**
+ * The largest `streams` (and the widest filter bound) accepted: below 2^53 and with at most 15
+ * significant digits, so that every value survives the trip through PostgreSQL's float8 text form.
+ */
+export const STREAMS_MAX = 1e15;
 
 /** PostgreSQL text cannot hold U+0000: refused here, it would otherwise be a database error. */
-const hasNoNul = (text: string) => !text.includes('\0');
+export const hasNoNul = (text: string) => !text.includes('\0');
+
+/**
+ * No lone surrogate: the database would store it as U+FFFD, so two different inputs would become one
+ * song. `String.prototype.isWellFormed` says the same, but the ES2023 lib this compiles against (and
+ * older browsers using the client's schemas) lack it; in a `u` regex a surrogate pair is one code
+ * point, so `\p{Cs}` matches only unpaired halves.
+ */
+export const isWellFormed = (text: string) => !/\p{Cs}/u.test(text);
 
 /** A trimmed, non-empty string of at most 200 characters, as `name` and `artist` are stored. */
 const songText = (field: string) =>
@@ -21,7 +34,8 @@ const songText = (field: string) =>
     .trim()
     .min(1, `${field} must not be empty`)
     .max(TEXT_MAX_LENGTH, `${field} must be at most ${TEXT_MAX_LENGTH} characters`)
-    .refine(hasNoNul, { error: `${field} must not contain NUL characters` });
+    .refine(hasNoNul, { error: `${field} must not contain NUL characters` })
+    .refine(isWellFormed, { error: `${field} must be well-formed Unicode (no unpaired surrogates)` });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const [MIN_YEAR, MAX_YEAR] = [1, 9999];
@@ -34,7 +48,7 @@ function utcMidnight(year: number, monthIndex: number, day: number): Date {
 }
 
 /** The date "YYYY-MM-DD" names, or null when it names no real calendar date. */
-function parseIsoDate(value: string): Date | null {
+export function parseIsoDate(value: string): Date | null {
   const match = ISO_DATE.exec(value);
   if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -48,9 +62,19 @@ function parseIsoDate(value: string): Date | null {
   return isReal ? date : null;
 }
 
+/** Whether a `Date`'s UTC year has a "YYYY-MM-DD" form (and a SQL date, and a SQL timestamp). */
+export const inYearRange = (date: Date) => {
+  const year = date.getUTCFullYear();
+  return year >= MIN_YEAR && year <= MAX_YEAR;
+};
+
+/** The "YYYY-MM-DD" of a `Date`'s UTC day (years 1..9999). */
+export const toIsoDate = (date: Date) => date.toISOString().slice(0, 10);
+
 /**
  * A calendar date: a `Date` (its UTC day is taken) or a "YYYY-MM-DD" string naming a real date.
- * Always parses to a `Date` at 00:00 UTC, which is how a SQL `date` comes back from Prisma.
+ * Parses to a `Date` at 00:00 UTC, the form Prisma reads and writes a SQL `date` in (the import
+ * writes what this accepted, too); outputs turn it back into "YYYY-MM-DD" (see `songSchema`).
  */
 export const calendarDate = (field: string) =>
   z
@@ -60,12 +84,11 @@ export const calendarDate = (field: string) =>
     .transform((value, ctx) => {
       if (value instanceof Date) {
         // Years outside 1..9999 have no "YYYY-MM-DD" form (and some no SQL date): not a release date.
-        const year = value.getUTCFullYear();
-        if (year < MIN_YEAR || year > MAX_YEAR) {
+        if (!inYearRange(value)) {
           ctx.addIssue({ code: 'custom', message: `${field} must be between 0001-01-01 and 9999-12-31` });
           return z.NEVER;
         }
-        return utcMidnight(year, value.getUTCMonth(), value.getUTCDate());
+        return utcMidnight(value.getUTCFullYear(), value.getUTCMonth(), value.getUTCDate());
       }
       const date = parseIsoDate(value);
       if (date === null) {
@@ -79,7 +102,10 @@ export const calendarDate = (field: string) =>
     });
 
 const streams = (field: string) =>
-  z.number({ error: `${field} must be a finite number` }).min(0, `${field} must not be negative`);
+  z
+    .number({ error: `${field} must be a finite number` })
+    .min(0, `${field} must not be negative`)
+    .max(STREAMS_MAX, `${field} must be at most 1e15`);
 
 /** Anything PostgreSQL accepts as a uuid column value; no version or variant check. */
 export const songIdSchema = z.guid({ error: 'id must be a UUID' });
@@ -97,9 +123,15 @@ export const songPatchSchema = songCreateSchema
     error: 'data must change at least one of name, artist, streams, releasedOn',
   });
 
+/** Optimistic concurrency: the `updatedAt` the caller last read; the write happens only if it still is. */
+const ifUpdatedAt = z
+  .date({ error: 'ifUpdatedAt must be a Date (the updatedAt you last read)' })
+  .refine(inYearRange, 'ifUpdatedAt must be between 0001-01-01 and 9999-12-31')
+  .optional();
+
 export const songByIdInput = z.strictObject({ id: songIdSchema });
-export const songDeleteInput = songByIdInput;
-export const songUpdateInput = z.strictObject({ id: songIdSchema, data: songPatchSchema });
+export const songDeleteInput = z.strictObject({ id: songIdSchema, ifUpdatedAt });
+export const songUpdateInput = z.strictObject({ id: songIdSchema, data: songPatchSchema, ifUpdatedAt });
 
 /** The fields a list can be ordered by; `-field` sorts descending. Ties always fall to `id`. */
 export const SORT_FIELDS = ['name', 'artist', 'streams', 'releasedOn', 'createdAt'] as const;
@@ -125,9 +157,14 @@ const substring = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
     .max(TEXT_MAX_LENGTH, `${field} must be at most ${TEXT_MAX_LENGTH} characters`)
-    .refine(hasNoNul, `${field} must not contain NUL characters`);
+    .refine(hasNoNul, `${field} must not contain NUL characters`)
+    .refine(isWellFormed, `${field} must be well-formed Unicode (no unpaired surrogates)`);
 
-const bound = (field: string) => z.number({ error: `${field} must be a finite number` });
+const bound = (field: string) =>
+  z
+    .number({ error: `${field} must be a finite number` })
+    .min(-STREAMS_MAX, `${field} must be between -1e15 and 1e15`)
+    .max(STREAMS_MAX, `${field} must be between -1e15 and 1e15`);
 
 /** Every field optional; all given fields must hold. */
 export const songFilterShape = {
@@ -175,13 +212,19 @@ export const songInfiniteInput = z
   })
   .prefault({});
 
+/**
+ * The one place a stored date becomes the contract's "YYYY-MM-DD": Prisma returns a SQL `date` as a
+ * `Date` at 00:00 UTC, which a client west of UTC would show a day early. A string passes as is.
+ */
+const calendarDateOutput = z.union([z.date().transform(toIsoDate), z.string().regex(ISO_DATE)]);
+
 /** The public shape of a song: exactly these columns leave the server. */
 export const songSchema = z.object({
   id: z.string(),
   name: z.string(),
   artist: z.string(),
   streams: z.number(),
-  releasedOn: z.date(),
+  releasedOn: calendarDateOutput,
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -198,7 +241,7 @@ export const songInfiniteOutput = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export type Song = z.infer<typeof songSchema>;
+export type Song = z.output<typeof songSchema>;
 export type SongCreate = z.input<typeof songCreateSchema>;
 export type SongPatch = z.input<typeof songPatchSchema>;
 export type SongFilter = z.output<typeof songFilterSchema>;

@@ -58,7 +58,7 @@ async function failure(call: Promise<unknown>) {
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
 describe('built client over HTTP', () => {
-  it('creates, reads, updates and deletes a song, with dates arriving as Dates', async () => {
+  it('creates, reads, updates and deletes a song, with releasedOn as "YYYY-MM-DD" and timestamps as Dates', async () => {
     const { songs } = recordingClient();
     const before = Date.now();
     const created = await songs.song.create.mutate({
@@ -68,8 +68,7 @@ describe('built client over HTTP', () => {
       releasedOn: '2019-11-29',
     });
     expect(created).toMatchObject({ name: 'Blinding Lights', artist: 'HTTP crud', streams: 4.567 });
-    expect(created.releasedOn).toBeInstanceOf(Date);
-    expect(created.releasedOn.toISOString()).toBe('2019-11-29T00:00:00.000Z');
+    expect(created.releasedOn).toBe('2019-11-29');
     expect(created.createdAt).toBeInstanceOf(Date);
     expect(created.createdAt.getTime()).toBeGreaterThanOrEqual(before - 60_000);
     expect(created.updatedAt).toBeInstanceOf(Date);
@@ -82,7 +81,7 @@ describe('built client over HTTP', () => {
       data: { streams: 4.6, releasedOn: new Date(Date.UTC(2019, 10, 30, 15, 45)) },
     });
     expect(updated.streams).toBe(4.6);
-    expect(updated.releasedOn).toEqual(new Date('2019-11-30T00:00:00.000Z'));
+    expect(updated.releasedOn).toBe('2019-11-30');
     expect(updated.createdAt).toEqual(created.createdAt);
 
     expect(await songs.song.delete.mutate({ id: created.id })).toEqual(updated);
@@ -106,7 +105,7 @@ describe('built client over HTTP', () => {
     expect(page.total).toBe(5);
     expect(page).toMatchObject({ limit: 2, offset: 1 });
     expect(page.items.map((song) => song.name)).toEqual(['Track 0', 'Track 2']);
-    expect(page.items.every((song) => song.releasedOn instanceof Date)).toBe(true);
+    expect(page.items.map((song) => song.releasedOn)).toEqual(['2021-01-15', '2021-03-15']);
 
     const windowed = await songs.song.list.query({
       artist,

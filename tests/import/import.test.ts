@@ -10,7 +10,7 @@ const stored = async () =>
     name: song.name,
     artist: song.artist,
     streams: song.streams,
-    releasedOn: song.releasedOn.toISOString().slice(0, 10),
+    releasedOn: song.releasedOn,
   }));
 
 const csv = (...rows: string[]) => `${[HEADER, ...rows].join('\n')}\n`;

@@ -8,16 +8,15 @@ describe('song.byId', () => {
   const db = useTestDatabase({ fixture: true });
 
   it('returns the song with that id', async () => {
-    const row = await db.prisma.song.findFirstOrThrow({
-      where: { name: (FIXTURE_SONGS[3] as { name: string }).name },
-    });
+    const fixture = FIXTURE_SONGS[3] as (typeof FIXTURE_SONGS)[number];
+    const row = await db.prisma.song.findFirstOrThrow({ where: { name: fixture.name } });
     const song = await db.caller.song.byId({ id: row.id });
     expect(song).toEqual({
       id: row.id,
       name: row.name,
       artist: row.artist,
       streams: row.streams,
-      releasedOn: row.releasedOn,
+      releasedOn: fixture.releasedOn,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });

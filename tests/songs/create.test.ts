@@ -25,7 +25,7 @@ describe('song.create', () => {
         name: 'Glass Tides',
         artist: 'Nova Reyes',
         streams: 2.25,
-        releasedOn: new Date('2021-06-15T00:00:00.000Z'),
+        releasedOn: '2021-06-15',
       });
       expect(song.id).toMatch(UUID);
       expect(song.createdAt).toBeInstanceOf(Date);
@@ -45,6 +45,11 @@ describe('song.create', () => {
       expect(song).toMatchObject({ name: 'Padded Name', artist: 'Padded Artist' });
     });
 
+    it('accepts characters outside the BMP (a surrogate pair is well-formed)', async () => {
+      const song = await db.caller.song.create(songInput({ name: 'Night 🎵 Drive', artist: '𝄞 Ensemble' }));
+      expect(song).toMatchObject({ name: 'Night 🎵 Drive', artist: '𝄞 Ensemble' });
+    });
+
     it('accepts name and artist of exactly 200 characters (after trimming)', async () => {
       const name = 'n'.repeat(200);
       const artist = 'a'.repeat(200);
@@ -57,28 +62,38 @@ describe('song.create', () => {
       expect(song.streams).toBe(streams);
     });
 
-    it('accepts the leap day "2024-02-29" and returns it as a Date at 00:00 UTC', async () => {
+    it('accepts the leap day "2024-02-29" and returns it as that "YYYY-MM-DD" string', async () => {
       const song = await db.caller.song.create(songInput({ releasedOn: '2024-02-29' }));
-      expect(song.releasedOn).toBeInstanceOf(Date);
-      expect(song.releasedOn.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+      expect(song.releasedOn).toBe('2024-02-29');
     });
 
-    it('accepts dates in the first century as written, not as 19xx', async () => {
-      const song = await db.caller.song.create(songInput({ releasedOn: '0050-06-01' }));
-      expect(song.releasedOn.toISOString()).toBe('0050-06-01T00:00:00.000Z');
-    });
+    it.each(['0001-01-01', '0050-06-01', '9999-12-31'])(
+      'accepts %s as written (the first century is not read as 19xx)',
+      async (releasedOn) => {
+        const song = await db.caller.song.create(songInput({ releasedOn }));
+        expect(song.releasedOn).toBe(releasedOn);
+      },
+    );
 
-    it('accepts a Date at 00:00 UTC and returns the same instant', async () => {
-      const releasedOn = new Date('1999-12-31T00:00:00.000Z');
+    it.each([
+      ['a Date at 00:00 UTC', new Date('1999-12-31T00:00:00.000Z'), '1999-12-31'],
+      ['a Date with a time of day', new Date('2022-07-04T23:59:59.999Z'), '2022-07-04'],
+      ['a Date on the first day of year 1', new Date('0001-01-01T00:00:00.000Z'), '0001-01-01'],
+      ['a Date on the last moment of year 9999', new Date('9999-12-31T23:59:59.999Z'), '9999-12-31'],
+    ])('accepts %s and returns its UTC day as "YYYY-MM-DD"', async (_, releasedOn, expected) => {
       const song = await db.caller.song.create(songInput({ releasedOn }));
-      expect(song.releasedOn).toEqual(releasedOn);
+      expect(song.releasedOn).toBe(expected);
     });
 
-    it('keeps only the UTC calendar day of a Date with a time of day', async () => {
-      const song = await db.caller.song.create(
-        songInput({ releasedOn: new Date('2022-07-04T23:59:59.999Z') }),
-      );
-      expect(song.releasedOn.toISOString()).toBe('2022-07-04T00:00:00.000Z');
+    it('returns a release date as the same day in every time zone (a string, not an instant)', async () => {
+      const song = await db.caller.song.create(songInput({ releasedOn: '2007-05-21' }));
+      expect(typeof song.releasedOn).toBe('string');
+      await expect(db.caller.song.byId({ id: song.id })).resolves.toMatchObject({ releasedOn: '2007-05-21' });
+    });
+
+    it('accepts streams of exactly 1e15 and returns it unchanged', async () => {
+      const song = await db.caller.song.create(songInput({ streams: 1e15 }));
+      expect(song.streams).toBe(1e15);
     });
   });
 
@@ -103,6 +118,11 @@ describe('song.create', () => {
       ['negative infinite streams', { streams: Number.NEGATIVE_INFINITY }, 'streams'],
       ['streams as a string', { streams: '12' }, 'streams'],
       ['missing streams', { streams: undefined }, 'streams'],
+      ['streams above 1e15', { streams: 1e15 + 1 }, 'streams'],
+      ['streams of the largest double', { streams: Number.MAX_VALUE }, 'streams'],
+      ['a lone high surrogate in the name', { name: 'ls \ud800' }, 'name'],
+      ['a lone low surrogate in the artist', { artist: '\udc00 ls' }, 'artist'],
+      ['surrogates in the wrong order in the name', { name: '\udc00\ud800' }, 'name'],
       ['releasedOn 2023-02-30 (no such day)', { releasedOn: '2023-02-30' }, 'releasedOn'],
       ['releasedOn 2023-02-29 (not a leap year)', { releasedOn: '2023-02-29' }, 'releasedOn'],
       ['releasedOn 2023-13-01 (no such month)', { releasedOn: '2023-13-01' }, 'releasedOn'],
@@ -110,6 +130,9 @@ describe('song.create', () => {
       ['releasedOn "2023-1-1" (not zero-padded)', { releasedOn: '2023-1-1' }, 'releasedOn'],
       ['releasedOn "yesterday"', { releasedOn: 'yesterday' }, 'releasedOn'],
       ['releasedOn as a date-time string', { releasedOn: '2023-01-01T00:00:00Z' }, 'releasedOn'],
+      ['releasedOn with text before the date', { releasedOn: 'x2023-01-01' }, 'releasedOn'],
+      ['releasedOn with text after the date', { releasedOn: '2023-01-01x' }, 'releasedOn'],
+      ['releasedOn with a five-digit year', { releasedOn: '12023-01-01' }, 'releasedOn'],
       ['releasedOn as an empty string', { releasedOn: '' }, 'releasedOn'],
       ['releasedOn as an invalid Date', { releasedOn: new Date('not a date') }, 'releasedOn'],
       ['releasedOn as a number', { releasedOn: 20230101 }, 'releasedOn'],
@@ -123,6 +146,12 @@ describe('song.create', () => {
         { releasedOn: new Date('-000100-01-01T00:00:00Z') },
         'releasedOn',
       ],
+      [
+        'releasedOn as a Date on the last day of year 0',
+        { releasedOn: new Date('0000-12-31T23:59:59.999Z') },
+        'releasedOn',
+      ],
+
       ['releasedOn "0000-01-01" (there is no year zero)', { releasedOn: '0000-01-01' }, 'releasedOn'],
       ['a missing releasedOn', { releasedOn: undefined }, 'releasedOn'],
       ['an unknown key', { genre: 'pop' }, 'genre'],

@@ -52,9 +52,16 @@ export async function expectRejectedWithoutWrites(
   expect(await tableSnapshot(db)).toEqual(before);
 }
 
-/** All songs, straight from the table (not through the procedures under test). */
-export function allSongs(db: TestDatabase): Promise<Song[]> {
-  return db.prisma.song.findMany({ select: songSelect });
+/** A day as Prisma reads a SQL date: a `Date` at 00:00 UTC. */
+export const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
+
+/**
+ * All songs, straight from the table (not through the procedures under test), in the contract's
+ * shape: `releasedOn` as "YYYY-MM-DD", read here independently of the server's own conversion.
+ */
+export async function allSongs(db: TestDatabase): Promise<Song[]> {
+  const rows = await db.prisma.song.findMany({ select: songSelect });
+  return rows.map((row) => ({ ...row, releasedOn: row.releasedOn.toISOString().slice(0, 10) }));
 }
 
 /**
@@ -77,7 +84,7 @@ export async function contractOrder(db: TestDatabase, keys: readonly SortKey[]) 
       return rank;
     }
     if (field === 'streams') return song.streams;
-    if (field === 'releasedOn') return song.releasedOn.getTime();
+    if (field === 'releasedOn') return day(song.releasedOn).getTime();
     if (field === 'createdAt') return song.createdAt.getTime();
     throw new Error(`contractOrder: unknown field ${field}`);
   };

@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { expectTRPCError } from '../support/errors.js';
 import { FIXTURE_SONGS, songInput } from '../support/factories.js';
 import { useTestDatabase } from '../support/test-database.js';
-import { allSongs, contractOrder, type Filter, ids, listAll, type SortKey, walkInfinite } from './helpers.js';
-
-const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
+import {
+  allSongs,
+  contractOrder,
+  day,
+  type Filter,
+  ids,
+  listAll,
+  type SortKey,
+  walkInfinite,
+} from './helpers.js';
 
 /** The JSON inside a cursor, for tampering (the format is documented in src/songs/cursor.ts). */
 const decode = (cursor: string): Record<string, unknown> =>
@@ -136,7 +143,32 @@ describe('song.infinite', () => {
     });
   });
 
+  it('walks the default order (createdAt) by createdAt, not by id, when the two disagree', async () => {
+    // The fixture's rows share one createdAt; spread them so that createdAt runs against the ids.
+    await db.database.script(`
+      UPDATE songs SET created_at = ranked.at
+      FROM (
+        SELECT id, timestamptz '2020-01-01 00:00:00Z' + row_number() OVER (ORDER BY id DESC) * interval '1 minute' AS at
+        FROM songs
+      ) AS ranked
+      WHERE songs.id = ranked.id`);
+    const byIdDescending = ids(await allSongs(db)).sort((a, b) => (a < b ? 1 : -1));
+    const walk = await walkInfinite(db.caller, { limit: 7 });
+    expect(walk.pages[0]).toHaveLength(7);
+    expect(ids(walk.pages.flat())).toEqual(byIdDescending);
+  });
+
   describe('a cursor is bound to its filter and orderBy, not to its limit', () => {
+    it.each<[string, Filter, Filter]>([
+      ['an explicitly undefined filter on page 2', {}, { nameContains: undefined }],
+      ['an explicitly undefined filter on page 1 only', { artist: undefined, streamsGte: undefined }, {}],
+    ])('accepts %s as no filter', async (_, first, second) => {
+      const cursor = await firstCursor({ orderBy: ['name'], ...first });
+      const next = await db.caller.song.infinite({ limit: 10, orderBy: ['name'], ...second, cursor });
+      const expected = await db.caller.song.list({ orderBy: ['name'], offset: 10, limit: 10 });
+      expect(ids(next.items)).toEqual(ids(expected.items));
+    });
+
     it('continues with a different limit', async () => {
       const cursor = await firstCursor({ orderBy: ['-streams'], limit: 10 });
       const next = await db.caller.song.infinite({ orderBy: ['-streams'], limit: 25, cursor });
@@ -255,6 +287,46 @@ describe('song.infinite', () => {
       const payload = decode(await firstCursor({ orderBy }));
       const tampered = encode({ ...payload, k: ['Neon\u0000'] });
       await expectTRPCError(db.caller.song.infinite({ orderBy, cursor: tampered }), 'BAD_REQUEST', 'cursor');
+    });
+
+    it.each<[string, SortKey, unknown]>([
+      ['a releasedOn in year 0000', 'releasedOn', '0000-06-01T00:00:00.000Z'],
+      ['a releasedOn in year 10000', 'releasedOn', '+010000-01-01T00:00:00.000Z'],
+      ['a createdAt in year 0000', 'createdAt', '0000-06-01T00:00:00.000Z'],
+      ['a createdAt in year 10000', '-createdAt', '+010000-01-01T00:00:00.000Z'],
+      ['streams of the largest double', 'streams', 1.7976931348623157e308],
+      ['streams just above 1e15', '-streams', 1e15 + 2],
+      ['negative streams', 'streams', -1],
+      ['a name with a lone surrogate', 'name', 'ls \ud800'],
+      ['an artist longer than 200 characters', 'artist', 'a'.repeat(201)],
+    ])('a cursor holding %s, fingerprint and all intact', async (_, key, value) => {
+      const orderBy: SortKey[] = [key];
+      const payload = decode(await firstCursor({ orderBy }));
+      const tampered = encode({ ...payload, k: [value] });
+      const error = await expectTRPCError(
+        db.caller.song.infinite({ orderBy, cursor: tampered }),
+        'BAD_REQUEST',
+        'cursor',
+      );
+      expect(error.message).toBe('cursor is malformed');
+    });
+
+    it('accepts a hand-made cursor at the edges of the ranges (year 1, year 9999, streams 1e15)', async () => {
+      const edges: [SortKey, unknown][] = [
+        ['releasedOn', '0001-01-01T00:00:00.000Z'],
+        ['-createdAt', '9999-12-31T23:59:59.999Z'],
+        ['-streams', 1e15],
+      ];
+      for (const [key, value] of edges) {
+        const orderBy: SortKey[] = [key];
+        const payload = decode(await firstCursor({ orderBy }));
+        const page = await db.caller.song.infinite({
+          orderBy,
+          limit: 100,
+          cursor: encode({ ...payload, k: [value] }),
+        });
+        expect(page.items).toHaveLength(FIXTURE_SONGS.length);
+      }
     });
 
     it('a cursor whose date, id or fingerprint text was tampered with', async () => {

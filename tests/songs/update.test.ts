@@ -25,7 +25,7 @@ describe('song.update', () => {
       ['name', { name: 'Renamed' }],
       ['artist', { artist: 'Reassigned' }],
       ['streams', { streams: 7.125 }],
-      ['releasedOn', { releasedOn: new Date('2010-10-10T00:00:00.000Z') }],
+      ['releasedOn', { releasedOn: '2010-10-10' }],
     ])('changes only %s and returns the updated song', async (_, patch) => {
       const [target] = await twoSongs();
       const updated = await db.caller.song.update({ id: target.id, data: patch });
@@ -37,11 +37,7 @@ describe('song.update', () => {
       const [target] = await twoSongs();
       const data = { name: 'All New', artist: 'All New Artist', streams: 0, releasedOn: '1970-01-01' };
       const updated = await db.caller.song.update({ id: target.id, data });
-      expect(updated).toMatchObject({
-        ...data,
-        id: target.id,
-        releasedOn: new Date('1970-01-01T00:00:00.000Z'),
-      });
+      expect(updated).toMatchObject({ ...data, id: target.id });
     });
 
     it('leaves every other song untouched', async () => {
@@ -60,19 +56,31 @@ describe('song.update', () => {
       expect(updated).toMatchObject({ name: 'Trim Me', artist: 'Me Too' });
     });
 
-    it('accepts releasedOn as "YYYY-MM-DD" and returns it as a Date at 00:00 UTC', async () => {
+    it('accepts releasedOn as a Date and returns its UTC day as "YYYY-MM-DD"', async () => {
       const [target] = await twoSongs();
-      const updated = await db.caller.song.update({ id: target.id, data: { releasedOn: '2024-02-29' } });
-      expect(updated.releasedOn.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+      const releasedOn = new Date(Date.UTC(2019, 10, 30, 15, 45));
+      const updated = await db.caller.song.update({ id: target.id, data: { releasedOn } });
+      expect(updated.releasedOn).toBe('2019-11-30');
     });
 
-    it('keeps createdAt and moves updatedAt forward', async () => {
+    it('keeps createdAt and moves updatedAt forward on every update, even within one millisecond', async () => {
       const [target] = await twoSongs();
-      const longAgo = new Date('2001-01-01T00:00:00.000Z');
-      await db.prisma.song.update({ where: { id: target.id }, data: { updatedAt: longAgo } });
+      let previous = target.updatedAt;
+      // Back to back, several of these land in the same millisecond of the server's clock.
+      for (const streams of [3.5, 3.6, 3.7, 3.8, 3.9]) {
+        const updated = await db.caller.song.update({ id: target.id, data: { streams } });
+        expect(updated.createdAt).toEqual(target.createdAt);
+        expect(updated.updatedAt.getTime()).toBeGreaterThan(previous.getTime());
+        previous = updated.updatedAt;
+      }
+    });
+
+    it('moves updatedAt forward even when the writer’s clock is behind the stored one', async () => {
+      const [target] = await twoSongs();
+      const future = new Date('2999-01-01T00:00:00.000Z');
+      await db.prisma.song.update({ where: { id: target.id }, data: { updatedAt: future } });
       const updated = await db.caller.song.update({ id: target.id, data: { streams: 3.5 } });
-      expect(updated.createdAt).toEqual(target.createdAt);
-      expect(updated.updatedAt.getTime()).toBeGreaterThan(longAgo.getTime());
+      expect(updated.updatedAt.getTime()).toBeGreaterThan(future.getTime());
     });
 
     it('is not a CONFLICT to write a song its own name and artist', async () => {
@@ -96,6 +104,8 @@ describe('song.update', () => {
       ['negative streams', { streams: -1 }, 'data.streams'],
       ['NaN streams', { streams: Number.NaN }, 'data.streams'],
       ['infinite streams', { streams: Number.POSITIVE_INFINITY }, 'data.streams'],
+      ['streams above 1e15', { streams: 1.7976931348623157e308 }, 'data.streams'],
+      ['a lone surrogate in the name', { name: 'ls \udbff' }, 'data.name'],
       ['streams as a string', { streams: '5' }, 'data.streams'],
       ['releasedOn 2023-02-30', { releasedOn: '2023-02-30' }, 'data.releasedOn'],
       ['releasedOn 2023-13-01', { releasedOn: '2023-13-01' }, 'data.releasedOn'],
