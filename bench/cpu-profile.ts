@@ -1,10 +1,11 @@
 /**
  * Where a server's CPU time goes, from a V8 `.cpuprofile` (`node --cpu-prof`): self time grouped
  * by library (superjson, tRPC, Prisma, zod, Express, pg, …), then by package, then the hottest
- * functions. Time in V8 builtins (JSON.stringify, RegExp, …) is charged to the JavaScript that
+ * functions. Node's own code is shown by the library that called into it ("node core, for tRPC"),
+ * or "events and I/O" when an event loop callback started it. Time in V8 builtins (JSON.stringify, RegExp, …) is charged to the JavaScript that
  * called them, so "superjson" includes the builtins superjson runs.
  *
- *   node --import tsx bench/cpu-profile.ts <file.cpuprofile> [requests served]
+ *   node --import tsx bench/cpu-profile.ts <file.cpuprofile> [requests served] [last ms only]
  */
 import { readFile } from 'node:fs/promises';
 import { printTable } from './stats.js';
@@ -18,6 +19,7 @@ interface ProfileNode {
 interface Profile {
   nodes: ProfileNode[];
   samples: number[];
+  timeDeltas: number[];
   startTime: number;
   endTime: number;
 }
@@ -50,6 +52,15 @@ function packageOf(url: string): string {
   return source ? `${source[1]}/${source[2]}` : path;
 }
 
+/** The library whose call led into node core (tRPC's web streams, pg's sockets, …). */
+function callerOutsideNode(node: ProfileNode | undefined, parent: Map<number, ProfileNode>): string {
+  let caller = node;
+  while (caller && (!caller.callFrame.url || caller.callFrame.url.startsWith('node:'))) {
+    caller = parent.get(caller.id);
+  }
+  return caller ? libraryOf(packageOf(caller.callFrame.url)) : 'events and I/O';
+}
+
 function libraryOf(pkg: string): string {
   return LIBRARIES.find(([pattern]) => pattern.test(pkg))?.[1] ?? pkg;
 }
@@ -61,21 +72,30 @@ interface Summary {
   busyMs: number;
 }
 
-/** Self time per node, with builtins (no URL) charged to their nearest JavaScript caller. */
-export function summarise(profile: Profile): Summary {
-  const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+/**
+ * Self time per node, with builtins (no URL) charged to their nearest JavaScript caller. Only the
+ * samples of the last `windowMs` before the profile ends count (the load, not the start-up).
+ */
+export function summarise(profile: Profile, windowMs = Number.POSITIVE_INFINITY): Summary {
   const parent = new Map<number, ProfileNode>();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
-  const hits = new Map<number, number>();
-  for (const sample of profile.samples) hits.set(sample, (hits.get(sample) ?? 0) + 1);
+  // Each sample stands for the time until the next one (microseconds in the profile).
+  const selfUs = new Map<number, number>();
+  const from = profile.endTime - windowMs * 1000;
+  let time = profile.startTime;
+  profile.samples.forEach((sample, index) => {
+    time += profile.timeDeltas[index] ?? 0;
+    const next = profile.timeDeltas[index + 1] ?? 0;
+    if (time >= from) selfUs.set(sample, (selfUs.get(sample) ?? 0) + next);
+  });
 
   const summary: Summary = { byLibrary: new Map(), byPackage: new Map(), byFunction: new Map(), busyMs: 0 };
   const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms);
-  for (const [id, count] of hits) {
+  for (const [id, us] of selfUs) {
     const node = byId.get(id);
     if (!node) continue;
-    const ms = count * interval;
+    const ms = us / 1000;
     const name = node.callFrame.functionName;
     if (name === '(idle)' || name === '(root)') continue;
     summary.busyMs += ms;
@@ -88,7 +108,11 @@ export function summarise(profile: Profile): Summary {
     let owner: ProfileNode | undefined = node;
     while (owner && !owner.callFrame.url) owner = parent.get(owner.id);
     const pkg = owner ? packageOf(owner.callFrame.url) : '(native, no caller)';
-    add(summary.byLibrary, libraryOf(pkg), ms);
+    add(
+      summary.byLibrary,
+      pkg === 'node core' ? `node core, for ${callerOutsideNode(owner, parent)}` : libraryOf(pkg),
+      ms,
+    );
     add(summary.byPackage, pkg, ms);
     const where = node.callFrame.url
       ? `${pkg}:${node.callFrame.lineNumber + 1}`
@@ -110,17 +134,21 @@ function top(map: Map<string, number>, count: number, busyMs: number, requests: 
     }));
 }
 
-export async function printProfileSummary(file: string, requests = 0): Promise<void> {
-  const summary = summarise(JSON.parse(await readFile(file, 'utf8')) as Profile);
+/** Prints the summary of `file`; with `windowMs`, of its last `windowMs` only (see summarise). */
+export async function printProfileSummary(file: string, requests = 0, windowMs?: number): Promise<void> {
+  const summary = summarise(JSON.parse(await readFile(file, 'utf8')) as Profile, windowMs);
   const perRequest = requests > 0 ? `, ${((1000 * summary.busyMs) / requests).toFixed(0)} µs/request` : '';
-  console.log(`\nCPU busy ${summary.busyMs.toFixed(0)} ms over ${requests} requests${perRequest}`);
+  const window = windowMs === undefined ? 'whole profile' : `last ${(windowMs / 1000).toFixed(1)} s`;
+  console.log(
+    `\nCPU busy ${summary.busyMs.toFixed(0)} ms (${window}) over ${requests} requests${perRequest}`,
+  );
   printTable('Self time by library', top(summary.byLibrary, 14, summary.busyMs, requests, 'library'));
   printTable('Self time by package', top(summary.byPackage, 20, summary.busyMs, requests, 'package'));
   printTable('Hottest functions', top(summary.byFunction, 25, summary.busyMs, requests, 'function'));
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const [file, requests] = process.argv.slice(2);
-  if (!file) throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> [requests]');
-  await printProfileSummary(file, Number(requests ?? 0));
+  const [file, requests, windowMs] = process.argv.slice(2);
+  if (!file) throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> [requests] [last ms]');
+  await printProfileSummary(file, Number(requests ?? 0), windowMs ? Number(windowMs) : undefined);
 }

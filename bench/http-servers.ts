@@ -27,12 +27,20 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** The whole stack as `npm start` runs it (npm, its script, NODE_ENV=production). */
-export function startStack(env: NodeJS.ProcessEnv): Promise<BenchServer> {
-  return startChild('stack (npm start)', 'npm', ['start', '--silent'], {
-    ...env,
-    NODE_ENV: 'production',
-    npm_config_update_notifier: 'false',
+/**
+ * The whole stack as `npm start` runs it (npm, its script, NODE_ENV=production). `nodeFlags`
+ * (such as `--cpu-prof`, which NODE_OPTIONS refuses) run the start script's own `node` command
+ * through a shell instead of npm.
+ */
+export async function startStack(env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<BenchServer> {
+  const stackEnv = { ...env, NODE_ENV: 'production', npm_config_update_notifier: 'false' };
+  if (nodeFlags.length === 0) return startChild('stack (npm start)', 'npm', ['start', '--silent'], stackEnv);
+  const { scripts } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+  const script = String(scripts.start).replace(/\bnode\b/, `node ${nodeFlags.join(' ')}`);
+  const bin = path.join(ROOT, 'node_modules', '.bin');
+  return startChild(`stack (${script})`, 'sh', ['-c', script], {
+    ...stackEnv,
+    PATH: `${bin}${path.delimiter}${env.PATH}`,
   });
 }
 

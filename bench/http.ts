@@ -144,19 +144,22 @@ async function profileStack(read: ReadName, targets: Record<ReadName, Target>, l
   if (!READS.includes(read)) throw new Error(`--profile takes one of ${READS.join(', ')}`);
   const dir = path.join(SCRATCH, `cpu-profile-${Date.now()}`);
   await mkdir(dir, { recursive: true });
-  const stack = await startStack({ ...serverEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+  const stack = await startStack(serverEnv, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   servers.push(stack);
-  const warmUp = await runLoad(stack.url, targets[read], { ...load, seconds: 2 }); // profiled too
+  await runLoad(stack.url, targets[read], { ...load, seconds: 2 }); // warm-up, not counted
+  const loadStarted = performance.now();
   const result = await runLoad(stack.url, targets[read], { ...load, seconds: SECONDS });
+  // The profile ends when the process exits: its last `windowMs` are this load (and the shutdown).
+  const windowMs = performance.now() - loadStarted;
   await stack.stop();
   servers.pop();
-  // npm itself also runs on Node and writes a profile: keep the server's (its pid is in the name).
-  const file = (await readdir(dir)).find((name) => name.includes(`.${stack.pid}.`));
+  // CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: thread 0 is the main thread (tsx adds a worker).
+  const file = (await readdir(dir)).find((name) => name.includes(`.${stack.pid}.0.`));
   if (!file) throw new Error(`no CPU profile of pid ${stack.pid} in ${dir}`);
   console.log(
     `${read}: ${result.requestsPerSecond.toFixed(0)} req/s while profiled; ${path.join(dir, file)}`,
   );
-  await printProfileSummary(path.join(dir, file), warmUp.requests + result.requests);
+  await printProfileSummary(path.join(dir, file), result.requests, windowMs);
 }
 
 function mb(bytes: number): string {
