@@ -8,6 +8,8 @@
  *   npm run bench:http                      5 rounds of 5 s per read and server (about 3 minutes)
  *   npm run bench:http -- --quick           3 rounds of 3 s (about a minute)
  *   npm run bench:http -- --rounds 7 --seconds 10 --connections 10
+ *   npm run bench:http -- --baseline compiled
+ *       the stack under tsx (as npm start runs it) against the same src/ compiled to JavaScript
  *   npm run bench:http -- --profile song.list --seconds 15
  *       the stack alone under that read with `--cpu-prof`: self time by module (bench/cpu-profile.ts)
  */
@@ -16,6 +18,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { adminQuery, databaseUrl } from '../tests/support/postgres-admin.js';
+import { compileStack, startCompiledStack } from './compiled-stack.js';
 import { printProfileSummary } from './cpu-profile.js';
 import {
   type LoadResult,
@@ -37,6 +40,7 @@ const { values: options } = parseArgs({
     connections: { type: 'string', default: '10' },
     songs: { type: 'string', default: '10000' },
     profile: { type: 'string' },
+    baseline: { type: 'string', default: 'raw' },
   },
 });
 const ROUNDS = Number(options.rounds ?? (options.quick ? 3 : 5));
@@ -80,9 +84,11 @@ try {
     servers.pop();
     await profileStack(options.profile as ReadName, stackReads, load);
   } else {
-    const raw = await startRawServer(serverEnv);
-    servers.push(raw);
-    await compare([stack, stackReads], [raw, rawTargets()], load);
+    const compiled = options.baseline === 'compiled';
+    if (compiled) await compileStack();
+    const baseline = compiled ? await startCompiledStack(serverEnv) : await startRawServer(serverEnv);
+    servers.push(baseline);
+    await compare([stack, stackReads], [baseline, compiled ? stackReads : rawTargets()], load);
   }
 } finally {
   for (const server of servers) await server.stop().catch(() => {});
@@ -92,17 +98,17 @@ try {
 type Contender = [BenchServer, Record<ReadName, Target>];
 type LoadOptions = Omit<Parameters<typeof runLoad>[2], 'seconds'>;
 
-async function compare(stack: Contender, raw: Contender, load: LoadOptions): Promise<void> {
+async function compare(stack: Contender, baseline: Contender, load: LoadOptions): Promise<void> {
   const results = new Map<string, LoadResult[]>();
   const key = (server: BenchServer, read: ReadName) => `${server.name} ${read}`;
   // Warm-up: JIT, pool connections, PostgreSQL's caches; not counted.
-  for (const [server, targets] of [stack, raw]) {
+  for (const [server, targets] of [stack, baseline]) {
     for (const read of READS) await runLoad(server.url, targets[read], { ...load, seconds: 1 });
   }
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const read of READS) {
       // Alternate who goes first, so that drift on a busy machine does not favour one side.
-      for (const [server, targets] of round % 2 === 0 ? [stack, raw] : [raw, stack]) {
+      for (const [server, targets] of round % 2 === 0 ? [stack, baseline] : [baseline, stack]) {
         const result = await runLoad(server.url, targets[read], { ...load, seconds: SECONDS });
         results.set(key(server, read), [...(results.get(key(server, read)) ?? []), result]);
       }
@@ -114,18 +120,18 @@ async function compare(stack: Contender, raw: Contender, load: LoadOptions): Pro
     median((results.get(key(server, read)) ?? []).map((result) => result[field]));
   const rows: Record<string, string>[] = READS.map((read) => {
     const ours = mid(stack[0], read, 'requestsPerSecond');
-    const theirs = mid(raw[0], read, 'requestsPerSecond');
+    const theirs = mid(baseline[0], read, 'requestsPerSecond');
     return {
       read,
       'stack req/s': ours.toFixed(0),
-      'raw req/s': theirs.toFixed(0),
+      [`${baseline[0].name} req/s`]: theirs.toFixed(0),
       'ratio (goal >= 0.6)': (ours / theirs).toFixed(2),
       'stack p99 ms': mid(stack[0], read, 'p99Ms').toFixed(1),
-      'raw p99 ms': mid(raw[0], read, 'p99Ms').toFixed(1),
+      'baseline p99 ms': mid(baseline[0], read, 'p99Ms').toFixed(1),
     };
   });
-  const p99Ratio = mid(stack[0], 'song.byId', 'p99Ms') / mid(raw[0], 'song.byId', 'p99Ms');
-  const [stackRss, rawRss] = [await stack[0].peakRss(), await raw[0].peakRss()];
+  const p99Ratio = mid(stack[0], 'song.byId', 'p99Ms') / mid(baseline[0], 'song.byId', 'p99Ms');
+  const [stackRss, rawRss] = [await stack[0].peakRss(), await baseline[0].peakRss()];
   printTable(
     `${new Date().toISOString()}: ${load.songCount} songs, ${load.connections} connections, ` +
       `${ROUNDS} alternating rounds of ${SECONDS} s, medians`,
@@ -133,7 +139,7 @@ async function compare(stack: Contender, raw: Contender, load: LoadOptions): Pro
   );
   printTable('Peak RSS (VmHWM) and start-up', [
     { server: stack[0].name, 'peak RSS MB': mb(stackRss), 'start ms': stack[0].startMs.toFixed(0) },
-    { server: raw[0].name, 'peak RSS MB': mb(rawRss), 'start ms': raw[0].startMs.toFixed(0) },
+    { server: baseline[0].name, 'peak RSS MB': mb(rawRss), 'start ms': baseline[0].startMs.toFixed(0) },
   ]);
   console.log(`song.byId p99 ratio (goal <= 2): ${p99Ratio.toFixed(2)}`);
   console.log(`peak RSS ratio (goal <= 1.5): ${(stackRss / rawRss).toFixed(2)}`);
