@@ -106,7 +106,8 @@ export function summarise(profile: Profile, windowMs = Number.POSITIVE_INFINITY)
       continue;
     }
     let owner: ProfileNode | undefined = node;
-    while (owner && !owner.callFrame.url) owner = parent.get(owner.id);
+    // Builtins have no URL and WebAssembly (Prisma's query compiler) a wasm:// one: charge the caller.
+    while (owner && /^(wasm:|$)/.test(owner.callFrame.url)) owner = parent.get(owner.id);
     const pkg = owner ? packageOf(owner.callFrame.url) : '(native, no caller)';
     add(
       summary.byLibrary,
@@ -114,9 +115,7 @@ export function summarise(profile: Profile, windowMs = Number.POSITIVE_INFINITY)
       ms,
     );
     add(summary.byPackage, pkg, ms);
-    const where = node.callFrame.url
-      ? `${pkg}:${node.callFrame.lineNumber + 1}`
-      : `builtin, called from ${pkg}`;
+    const where = owner === node ? `${pkg}:${node.callFrame.lineNumber + 1}` : `builtin, called from ${pkg}`;
     add(summary.byFunction, `${name || '(anonymous)'} (${where})`, ms);
   }
   return summary;

@@ -3,6 +3,7 @@
  * response is checked (status 200, the expected song or item count) so that a broken server,
  * answering errors quickly, cannot look fast: any bad response fails the bench.
  */
+import { setTimeout } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { createSongsClient } from '../client/src/index.js';
 
@@ -10,6 +11,7 @@ export const READS = ['song.byId', 'song.list', 'song.infinite'] as const;
 export type ReadName = (typeof READS)[number];
 
 export const PAGE_SIZE = 50;
+const DRAIN_MS = 1000;
 const ID_PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
 /** What one server answers to one read: the path of each request, and the check of its response. */
@@ -128,6 +130,9 @@ export async function runLoad(
       },
     ],
   });
+  // autocannon stops counting at the deadline but the server still answers what was in flight:
+  // let it drain before the next load starts, so that one load's backlog does not slow the next.
+  await setTimeout(DRAIN_MS);
   if (problems.length > 0 || result.errors > 0 || result.non2xx > 0) {
     throw new Error(
       `${url}: ${problems.length} bad responses, ${result.errors} errors, ${result.non2xx} non-2xx; ` +
