@@ -11,7 +11,7 @@ export const READS = ['song.byId', 'song.list', 'song.infinite'] as const;
 export type ReadName = (typeof READS)[number];
 
 export const PAGE_SIZE = 50;
-const DRAIN_MS = 1000;
+const DRAIN_MS = 500;
 const ID_PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
 /** What one server answers to one read: the path of each request, and the check of its response. */

@@ -6,7 +6,7 @@
  * On a busy machine read the ratios, not the absolute figures.
  *
  *   npm run bench:http                      5 rounds of 5 s per read and server (about 3 minutes)
- *   npm run bench:http -- --quick           3 rounds of 3 s (about a minute)
+ *   npm run bench:http -- --quick           3 rounds of 2 s (a little over a minute)
  *   npm run bench:http -- --rounds 7 --seconds 10 --connections 10
  *   npm run bench:http -- --baseline compiled
  *       the stack under tsx (as npm start runs it) against the same src/ compiled to JavaScript
@@ -44,7 +44,7 @@ const { values: options } = parseArgs({
   },
 });
 const ROUNDS = Number(options.rounds ?? (options.quick ? 3 : 5));
-const SECONDS = Number(options.seconds ?? (options.quick ? 3 : 5));
+const SECONDS = Number(options.seconds ?? (options.quick ? 2 : 5));
 const CONNECTIONS = Number(options.connections);
 const SONGS = Number(options.songs);
 const POOL_SIZE = '10'; // the stack's default DB_POOL_SIZE, given to both servers
