@@ -1,6 +1,6 @@
 /** song.*: create, read, update, delete and the two listings of the contract. */
 import { TRPCError } from '@trpc/server';
-import { badInput, publicProcedure, router } from '../trpc.js';
+import { badInput, readProcedure, router, writeProcedure } from '../trpc.js';
 import { CursorError, cursorFingerprint, decodeCursor, encodeCursor } from './cursor.js';
 import { keysetWhere, parseOrderBy, type SortValue, songOrderBy, songSelect, songWhere } from './query.js';
 import {
@@ -16,12 +16,12 @@ import {
 } from './schemas.js';
 
 export const songRouter = router({
-  create: publicProcedure
+  create: writeProcedure
     .input(songCreateSchema)
     .output(songSchema)
     .mutation(({ ctx, input }) => ctx.prisma.song.create({ data: input, select: songSelect })),
 
-  byId: publicProcedure
+  byId: readProcedure
     .input(songByIdInput)
     .output(songSchema)
     .query(async ({ ctx, input }) => {
@@ -30,19 +30,19 @@ export const songRouter = router({
       return song;
     }),
 
-  update: publicProcedure
+  update: writeProcedure
     .input(songUpdateInput)
     .output(songSchema)
     .mutation(({ ctx, input }) =>
       ctx.prisma.song.update({ where: { id: input.id }, data: input.data, select: songSelect }),
     ),
 
-  delete: publicProcedure
+  delete: writeProcedure
     .input(songDeleteInput)
     .output(songSchema)
     .mutation(({ ctx, input }) => ctx.prisma.song.delete({ where: { id: input.id }, select: songSelect })),
 
-  list: publicProcedure
+  list: readProcedure
     .input(songListInput)
     .output(songListOutput)
     .query(async ({ ctx, input }) => {
@@ -65,7 +65,7 @@ export const songRouter = router({
       return { items, total, limit, offset };
     }),
 
-  infinite: publicProcedure
+  infinite: readProcedure
     .input(songInfiniteInput)
     .output(songInfiniteOutput)
     .query(async ({ ctx, input }) => {
