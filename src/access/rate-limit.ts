@@ -9,6 +9,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import type { Config } from '../config.js';
 
 const WINDOW_SECONDS = 60;
+/** The contract's largest batch (CONTRACT.md "Limits"). */
+const MAX_BATCH_CALLS = 20;
 /** A Redis that answers slower than this is treated as down for that request (memory decides). */
 const REDIS_COMMAND_TIMEOUT_MS = 200;
 
@@ -95,7 +97,10 @@ function tooManyRequests(req: Request, res: Response, retryAfter: number): void 
       },
     },
   });
-  res.json(req.query.batch === '1' ? calls.map(errorOf) : errorOf(calls[0] ?? ''));
+  // One entry per call, as tRPC's client expects; a path naming more calls than a batch may hold
+  // gets one error, so a long URL cannot make a large answer.
+  const perCall = req.query.batch === '1' && calls.length <= MAX_BATCH_CALLS;
+  res.json(perCall ? calls.map(errorOf) : errorOf(calls.length === 1 ? (calls[0] ?? '') : ''));
 }
 
 export function createRateLimits(
