@@ -1,6 +1,7 @@
 /** The HTTP surface: tRPC at /trpc and the two health probes. Nothing else lives here. */
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
+import { createAccess } from './access/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { appRouter } from './router.js';
@@ -10,9 +11,14 @@ import type { Context } from './trpc.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 const READINESS_TIMEOUT_MS = 2000;
 
-export function createApp(db: Pick<Database, 'prisma' | 'ping'>, _config: Config): express.Express {
+export function createApp(db: Pick<Database, 'prisma' | 'ping'>, config: Config): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Access (src/access): client IPs behind TRUST_PROXY proxies, headers, CORS, rate limits, identity.
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
+  const access = createAccess(db.prisma, config);
+  app.use(access.middleware);
+  app.locals.close = () => access.close(); // called by serve()'s close (server.ts)
 
   // Liveness: the process is up and serving HTTP.
   app.get('/healthz', (_req, res) => {
@@ -33,7 +39,8 @@ export function createApp(db: Pick<Database, 'prisma' | 'ping'>, _config: Config
     '/trpc',
     createExpressMiddleware({
       router: appRouter,
-      createContext: (): Context => ({ prisma: db.prisma, auth: null }),
+      createContext: ({ req }): Promise<Context> => access.createRequestContext(req),
+      responseMeta: access.responseMeta,
       maxBodySize: MAX_BODY_BYTES,
       onError({ error, path }) {
         // The client gets a generic message in production (see trpc.ts); the log keeps the cause.

@@ -88,6 +88,11 @@ const environment = z
     RATE_LIMIT_WRITE: withDefault(integer(0), 600),
     /** Shares rate-limit budgets between instances (unset: each process counts in memory). */
     REDIS_URL: optional(z.url({ protocol: /^rediss?$/ })),
+    /** Starts every Redis key this service writes, so that deployments (and tests) sharing a Redis stay apart. */
+    REDIS_KEY_PREFIX: withDefault(
+      z.string().regex(/^[\w:.-]{1,100}$/, 'must be 1 to 100 letters, digits, _ : . -'),
+      'songs-api',
+    ),
   })
   .superRefine((env, ctx) => {
     const jwt = env.AUTH_JWKS_URL !== undefined || env.AUTH_JWT_SECRET !== undefined;

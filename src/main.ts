@@ -2,6 +2,7 @@
  * `npm start`: opens the database named by DATABASE_URL, applies pending migrations, serves HTTP
  * on PORT, prints the URL once ready, and shuts down cleanly on SIGINT/SIGTERM (exit 0).
  */
+import { createFirstStartKey } from './access/first-start.js';
 import { loadConfig } from './config.js';
 import { isFirstStartOfDefaultDatabase, seedDemoCatalogue } from './demo/seed.js';
 import { type RunningServer, startServer } from './server.js';
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   running = await startServer(config);
   if (seedDemo && !stopRequested) await seedOnFirstStart(running);
   if (stopRequested) return stop();
+  // Only for the database that was just seeded, never one named by DATABASE_URL.
+  if (seedDemo) console.log(await createFirstStartKey(running.db.prisma, running.url));
   console.log(`Songs API listening on ${running.url} (tRPC at ${running.url}/trpc, ${running.db.kind})`);
 }
 

@@ -17,7 +17,8 @@ export interface RunningServer extends AsyncDisposable {
 
 /** Serves `db` over HTTP on `config.PORT` (0 picks a free one). Closing the server closes `db`. */
 export async function serve(db: Database, config: Config): Promise<RunningServer> {
-  const server = createServer(createApp(db, config));
+  const app = createApp(db, config);
+  const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, resolve);
@@ -33,6 +34,7 @@ export async function serve(db: Database, config: Config): Promise<RunningServer
       const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
       await stopped;
       clearTimeout(force);
+      await app.locals.close?.();
       await db.close();
     })();
     return closing;

@@ -28,6 +28,8 @@ export interface Auth {
 export interface Context {
   prisma: PrismaClient;
   auth: Auth | null;
+  /** The server's READ_ACCESS; absent (as in most tests) means reads are public. */
+  readAccess?: 'public' | 'token';
 }
 
 // 2. Initialisation ---------------------------------------------------------------------------
@@ -90,8 +92,32 @@ const databaseErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** The base of every procedure: no authentication (the API is public), database errors mapped. */
+/** The base of every procedure: no authentication, database errors mapped. */
 export const publicProcedure = t.procedure.use(databaseErrors);
+
+// Access rules (docs/access.md). They run before input parsing, so a caller without the right to
+// call a procedure learns nothing about its input rules.
+const MISSING_CREDENTIAL = 'A credential is required: send Authorization: Bearer <API key or JWT>';
+const hasScope = (auth: Auth, ...scopes: string[]) => scopes.some((scope) => auth.scopes.includes(scope));
+
+/** Reads: public, unless READ_ACCESS=token (then `songs:read` or `songs:write`). */
+export const readProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.readAccess !== 'token') return next();
+  if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: MISSING_CREDENTIAL });
+  if (!hasScope(ctx.auth, 'songs:read', 'songs:write')) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This credential lacks the songs:read scope' });
+  }
+  return next({ ctx: { auth: ctx.auth } });
+});
+
+/** Writes: `songs:write`. Narrows `ctx.auth` to the (non-null) writer. */
+export const writeProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: MISSING_CREDENTIAL });
+  if (!hasScope(ctx.auth, 'songs:write')) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This credential lacks the songs:write scope' });
+  }
+  return next({ ctx: { auth: ctx.auth } });
+});
 
 /** A BAD_REQUEST whose `zodError` names `field`, for checks that run after input parsing. */
 export function badInput(field: string, message: string, input?: unknown): TRPCError {

@@ -1,7 +1,7 @@
 /** song.*: create, read, update, delete and the two listings of the contract. */
 import { TRPCError } from '@trpc/server';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { badInput, publicProcedure, router } from '../trpc.js';
+import { badInput, readProcedure, router, writeProcedure } from '../trpc.js';
 import { CursorError, cursorFingerprint, decodeCursor, encodeCursor } from './cursor.js';
 import { keysetWhere, parseOrderBy, type SortValue, songOrderBy, songSelect, songWhere } from './query.js';
 import {
@@ -49,12 +49,12 @@ async function unlessChanged<T>(
 }
 
 export const songRouter = router({
-  create: publicProcedure
+  create: writeProcedure
     .input(songCreateSchema)
     .output(songSchema)
     .mutation(({ ctx, input }) => ctx.prisma.song.create({ data: input, select: songSelect })),
 
-  byId: publicProcedure
+  byId: readProcedure
     .input(songByIdInput)
     .output(songSchema)
     .query(async ({ ctx, input }) => {
@@ -63,7 +63,7 @@ export const songRouter = router({
       return song;
     }),
 
-  update: publicProcedure
+  update: writeProcedure
     .input(songUpdateInput)
     .output(songSchema)
     .mutation(({ ctx, input }) =>
@@ -72,7 +72,7 @@ export const songRouter = router({
       ),
     ),
 
-  delete: publicProcedure
+  delete: writeProcedure
     .input(songDeleteInput)
     .output(songSchema)
     .mutation(({ ctx, input }) =>
@@ -81,7 +81,7 @@ export const songRouter = router({
       ),
     ),
 
-  list: publicProcedure
+  list: readProcedure
     .input(songListInput)
     .output(songListOutput)
     .query(async ({ ctx, input }) => {
@@ -104,7 +104,7 @@ export const songRouter = router({
       return { items, total, limit, offset };
     }),
 
-  infinite: publicProcedure
+  infinite: readProcedure
     .input(songInfiniteInput)
     .output(songInfiniteOutput)
     .query(async ({ ctx, input }) => {

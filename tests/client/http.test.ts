@@ -7,16 +7,20 @@
  */
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/access/api-keys.js';
 import { openThrowawayDatabase } from '../support/test-database.js';
 import { type BuiltClient, importBuiltClient } from './support/built-client.js';
 import { type LiveServer, startLiveServer } from './support/live-server.js';
 
 let built: BuiltClient;
 let server: LiveServer;
+/** A songs:write API key in the server's database: writes need one. */
+let writerKey: string;
 
 beforeAll(async () => {
   built = await importBuiltClient();
   const database = await openThrowawayDatabase();
+  writerKey = (await createApiKey(database.prisma, { name: 'client-test', scopes: ['songs:write'] })).key;
   server = await startLiveServer({ database, closeDatabase: () => database.drop() });
 });
 afterAll(async () => {
@@ -29,8 +33,10 @@ interface RecordedRequest {
   headers: Headers;
 }
 
-/** A client whose fetch records every HTTP request it makes. */
-function recordingClient(options: { headers?: Record<string, string> } = {}) {
+/** A client whose fetch records every HTTP request it makes (and sends the writer key by default). */
+function recordingClient(
+  options: { headers?: Record<string, string> } = { headers: { authorization: `Bearer ${writerKey}` } },
+) {
   const requests: RecordedRequest[] = [];
   const recordingFetch: typeof fetch = (input, init) => {
     requests.push({
@@ -160,10 +166,13 @@ describe('built client over HTTP', () => {
   });
 
   it('sends the configured headers with every request', async () => {
-    const { songs, requests } = recordingClient({ headers: { authorization: 'Bearer test-token' } });
+    const { songs, requests } = recordingClient({
+      headers: { authorization: `Bearer ${writerKey}`, 'x-request-id': 'r-1' },
+    });
     await Promise.all([songs.song.list.query({ limit: 1 }), songs.song.list.query({ limit: 2 })]);
     expect(requests).toHaveLength(1);
-    expect(requests[0]?.headers.get('authorization')).toBe('Bearer test-token');
+    expect(requests[0]?.headers.get('authorization')).toBe(`Bearer ${writerKey}`);
+    expect(requests[0]?.headers.get('x-request-id')).toBe('r-1');
   });
 
   it('reports validation errors as BAD_REQUEST with zod field errors naming the field', async () => {

@@ -12,14 +12,22 @@ import { createInterface } from 'node:readline';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import superjson from 'superjson';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApiKey } from '../../src/access/api-keys.js';
+import { openDatabase } from '../../src/db/index.js';
 import type { AppRouter } from '../../src/router.js';
 import { songInput } from '../support/factories.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let dataDir: string;
+/** A songs:write key, made in the data folder before the server first opens it: writes need one. */
+let writerKey: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'songs-lifecycle-'));
+  const db = await openDatabase(`pglite:${dataDir}`);
+  await db.migrate();
+  writerKey = (await createApiKey(db.prisma, { name: 'lifecycle', scopes: ['songs:write'] })).key;
+  await db.close();
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -56,7 +64,15 @@ async function start(command: string[]): Promise<StartedServer> {
 }
 
 const clientFor = (url: string) =>
-  createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/trpc`, transformer: superjson })] });
+  createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        transformer: superjson,
+        headers: { authorization: `Bearer ${writerKey}` },
+      }),
+    ],
+  });
 
 it('stops with exit code 0 on SIGTERM after finishing the request in flight, and keeps its data', async () => {
   const first = await start(['npm', 'start', '--silent']);
@@ -68,7 +84,7 @@ it('stops with exit code 0 on SIGTERM after finishing the request in flight, and
   await once(socket, 'connect');
   socket.write(
     `POST /trpc/song.update HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
+      `Authorization: Bearer ${writerKey}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
   );
   const response: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => response.push(chunk));

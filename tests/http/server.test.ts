@@ -28,14 +28,14 @@ async function clientError(promise: Promise<unknown>): Promise<TRPCClientError<A
 
 describe('song procedures over HTTP', () => {
   it('returns releasedOn as "YYYY-MM-DD" and the timestamps as Date objects (superjson)', async () => {
-    const created = await server.client.song.create.mutate(songInput({ releasedOn: '2019-11-29' }));
+    const created = await server.writer.song.create.mutate(songInput({ releasedOn: '2019-11-29' }));
     const fetched = await server.client.song.byId.query({ id: created.id });
     expect(fetched.releasedOn).toBe('2019-11-29');
     expect(fetched.createdAt).toBeInstanceOf(Date);
   });
 
   it('reports a validation error as BAD_REQUEST (400) with zod field errors naming the field', async () => {
-    const error = await clientError(server.client.song.create.mutate(songInput({ name: '   ' })));
+    const error = await clientError(server.writer.song.create.mutate(songInput({ name: '   ' })));
     expect(error.data?.code).toBe('BAD_REQUEST');
     expect(error.data?.httpStatus).toBe(400);
     expect(error.data?.zodError?.fieldErrors.name).toEqual(['name must not be empty']);
@@ -59,15 +59,15 @@ describe('song procedures over HTTP', () => {
 
   it('reports a duplicate (name, artist) as CONFLICT (409)', async () => {
     const song = songInput();
-    await server.client.song.create.mutate(song);
-    const error = await clientError(server.client.song.create.mutate(song));
+    await server.writer.song.create.mutate(song);
+    const error = await clientError(server.writer.song.create.mutate(song));
     expect(error.data?.code).toBe('CONFLICT');
     expect(error.data?.httpStatus).toBe(409);
     expect(error.message).toBe('A song with this name and artist already exists');
   });
 
   it("accepts the forward direction that tRPC's useInfiniteQuery adds to every page's input", async () => {
-    await server.client.song.create.mutate(songInput());
+    await server.writer.song.create.mutate(songInput());
     const page = await server.client.song.infinite.query({ cursor: null, direction: 'forward', limit: 1 });
     expect(page.items).toHaveLength(1);
     const error = await clientError(
@@ -90,7 +90,11 @@ describe('song procedures over HTTP', () => {
 
 describe('nothing a client sends causes a 500', () => {
   const post = (path: string, body: string, contentType = 'application/json') =>
-    fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${server.url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${server.writerKey}` },
+      body,
+    });
   const query = (path: string, input: unknown) =>
     fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
   const song = { name: 'Glass Tides', artist: 'Nova Reyes', streams: 1, releasedOn: '2020-01-01' };
@@ -139,7 +143,7 @@ describe('HTTP endpoints', () => {
   it('rejects a body over the limit with 413, not a 500', async () => {
     const response = await fetch(`${server.url}/trpc/song.create`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.writerKey}` },
       body: JSON.stringify({ json: { name: 'x'.repeat(2 * 1024 * 1024) } }),
     });
     expect(response.status).toBe(413);
@@ -149,7 +153,7 @@ describe('HTTP endpoints', () => {
   it('rejects malformed JSON with a 400, not a 500', async () => {
     const response = await fetch(`${server.url}/trpc/song.create`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.writerKey}` },
       body: '{"json": ',
     });
     expect(response.status).toBe(400);

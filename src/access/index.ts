@@ -1,0 +1,71 @@
+/**
+ * Access to the API, assembled once per app: who the caller is (API key or JWT), what they may do
+ * (the builders in trpc.ts), how often (rate-limit.ts) and from which browser origins (browser.ts).
+ *
+ *   const access = createAccess(db.prisma, config);
+ *   app.use(access.middleware);                                   // before /trpc and /v1
+ *   createContext: ({ req }) => access.createRequestContext(req)  // tRPC and REST alike
+ */
+import type { TRPCError } from '@trpc/server';
+import express, { type Request, type RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Auth, Context } from '../trpc.js';
+import { browserSecurity } from './browser.js';
+import { createAuthenticator } from './credentials.js';
+import { createJwtVerifier } from './jwt.js';
+import { createRateLimits } from './rate-limit.js';
+
+export interface Access {
+  /** Security headers and CORS for every route; rate limits for /trpc and /v1. Mount once, first. */
+  readonly middleware: RequestHandler;
+  /** The context of one request; throws UNAUTHORIZED for a credential that is sent but not valid. */
+  createRequestContext(req: Request): Promise<Context>;
+  /** tRPC's `responseMeta`: every 401 says how to authenticate (`WWW-Authenticate: Bearer`). */
+  responseMeta(opts: { errors: readonly TRPCError[] }): { headers?: Record<string, string> };
+  /** Ends the Redis connection, if any. */
+  close(): Promise<void>;
+}
+
+type Outcome = { auth: Auth | null; error?: undefined } | { auth?: undefined; error: unknown };
+
+export function createAccess(prisma: PrismaClient, config: Config): Access {
+  const authenticate = createAuthenticator(prisma, createJwtVerifier(config));
+  // One check per request, shared by the rate limiter (which needs the identity first) and the context.
+  const outcomes = new WeakMap<Request, Promise<Outcome>>();
+  const outcomeOf = (req: Request): Promise<Outcome> => {
+    let outcome = outcomes.get(req);
+    if (!outcome) {
+      outcome = authenticate(req.headers.authorization).then(
+        (auth) => ({ auth }),
+        (error: unknown) => ({ error }),
+      );
+      outcomes.set(req, outcome);
+    }
+    return outcome;
+  };
+
+  // A credential that is rejected spends its client IP's budget, like an anonymous caller.
+  const rateLimits = createRateLimits(config, async (req) => {
+    const { auth } = await outcomeOf(req);
+    return auth ? `${auth.via}:${auth.subject}` : `ip:${req.ip}`;
+  });
+
+  const middleware = express.Router();
+  middleware.use(browserSecurity(config));
+  middleware.use(['/trpc', '/v1'], rateLimits.middleware);
+
+  return {
+    middleware,
+    async createRequestContext(req) {
+      const outcome = await outcomeOf(req);
+      if (outcome.error !== undefined) throw outcome.error;
+      return { prisma, auth: outcome.auth ?? null, readAccess: config.READ_ACCESS };
+    },
+    responseMeta: ({ errors }) =>
+      errors.some((error) => error.code === 'UNAUTHORIZED')
+        ? { headers: { 'WWW-Authenticate': 'Bearer' } }
+        : {},
+    close: () => rateLimits.close(),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Rate limits: per client, reads and writes apart, each call of a batch counted; 429 in tRPC's
+ * shape with Retry-After and RateLimit-* headers; shared through Redis by several instances.
+ */
+import { randomBytes } from 'node:crypto';
+import { TRPCClientError } from '@trpc/client';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { songInput } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/http.js';
+import { getCall, postCall, trpcError } from './support.js';
+
+const list = (server: TestServer, token?: string, extra = {}) =>
+  getCall(server.url, 'song.list', {}, token, extra);
+
+describe('in memory', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { RATE_LIMIT_READ: '5', RATE_LIMIT_WRITE: '3', TRUST_PROXY: '1' },
+    });
+  });
+  afterAll(() => server?.[Symbol.asyncDispose]());
+
+  // Each test spends the budget of its own client (an X-Forwarded-For address, trusted here).
+  const fromClient = () => ({ 'x-forwarded-for': `10.0.${randomBytes(1)[0]}.${randomBytes(1)[0]}` });
+
+  it('answers the call over the budget with 429 TOO_MANY_REQUESTS, Retry-After and RateLimit-* headers', async () => {
+    const client = fromClient();
+    for (let i = 0; i < 5; i += 1) {
+      const response = await list(server, undefined, client);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('ratelimit-remaining')).toBe(String(4 - i));
+    }
+    const response = await list(server, undefined, client);
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(response.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(response.headers.get('ratelimit-limit')).toBe('5');
+    expect(response.headers.get('ratelimit-remaining')).toBe('0');
+    expect(response.headers.get('ratelimit-policy')).toBe('5;w=60');
+    expect(await trpcError(response)).toMatchObject({ code: 'TOO_MANY_REQUESTS', httpStatus: 429 });
+  });
+
+  it('counts every call of a batch, and answers each call of a refused batch in tRPC’s shape', async () => {
+    const client = fromClient();
+    const batch = (size: number) => {
+      const inputs = Object.fromEntries(Array.from({ length: size }, (_, i) => [i, { json: {} }]));
+      const paths = Array(size).fill('song.list').join(',');
+      return fetch(
+        `${server.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`,
+        {
+          headers: client,
+        },
+      );
+    };
+    expect((await batch(4)).status).toBe(200);
+    const refused = await batch(2);
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as { error: { json: { data: { code: string } } } }[];
+    expect(body.map((entry) => entry.error.json.data.code)).toEqual([
+      'TOO_MANY_REQUESTS',
+      'TOO_MANY_REQUESTS',
+    ]);
+  });
+
+  it('keeps reads and writes in separate budgets', async () => {
+    const client = fromClient();
+    for (let i = 0; i < 5; i += 1) await list(server, undefined, client);
+    expect((await list(server, undefined, client)).status).toBe(429);
+    const write = await postCall(server.url, 'song.create', songInput(), server.writerKey, client);
+    expect(write.status).toBe(200);
+  });
+
+  it('gives each credential its own budget, whatever address it calls from', async () => {
+    const client = fromClient();
+    for (let i = 0; i < 5; i += 1) await list(server, undefined, client);
+    expect((await list(server, undefined, client)).status).toBe(429);
+    expect((await list(server, server.writerKey, client)).status).toBe(200);
+  });
+
+  it('reaches the typed client as a TRPCClientError with code TOO_MANY_REQUESTS', async () => {
+    const reader = server.clientWith(server.writerKey);
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => reader.song.list.query({})));
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect(refused?.status).toBe('rejected');
+    const error = (refused as PromiseRejectedResult).reason;
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<never>).data).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      httpStatus: 429,
+    });
+  });
+});
+
+describe('with the default budgets', () => {
+  it('lets a writer create 100 songs as five batches of 20', async () => {
+    await using server = await startTestServer();
+    for (let batch = 0; batch < 5; batch += 1) {
+      await Promise.all(Array.from({ length: 20 }, () => server.writer.song.create.mutate(songInput())));
+    }
+    expect(await server.database.prisma.song.count()).toBe(100);
+    expect(server.requests.length).toBe(5);
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set: a client cannot pick a fresh address', async () => {
+    await using server = await startTestServer({ env: { RATE_LIMIT_READ: '2' } });
+    await list(server, undefined, { 'x-forwarded-for': '10.1.1.1' });
+    await list(server, undefined, { 'x-forwarded-for': '10.1.1.2' });
+    expect((await list(server, undefined, { 'x-forwarded-for': '10.1.1.3' })).status).toBe(429);
+  });
+
+  it('turns a limit off with 0', async () => {
+    await using server = await startTestServer({ env: { RATE_LIMIT_READ: '0' } });
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => list(server).then((r) => r.status)));
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+});
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+const redisUp = await redisAnswers();
+const NO_REDIS = `(skipped: no Redis answers at ${REDIS_URL}; set TEST_REDIS_URL)`;
+
+describe('in Redis', () => {
+  it.skipIf(!redisUp)(`shares one budget between two instances ${redisUp ? '' : NO_REDIS}`, async () => {
+    // A prefix of this run's own, so that other runs and other services on this Redis stay apart.
+    const env = {
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `songs-test-${randomBytes(6).toString('hex')}`,
+      RATE_LIMIT_READ: '4',
+    };
+    await using first = await startTestServer({ env });
+    await using second = await startTestServer({ env });
+    expect((await list(first)).status).toBe(200);
+    expect((await list(second)).status).toBe(200);
+    expect((await list(first)).status).toBe(200);
+    expect((await list(second)).status).toBe(200);
+    expect((await list(first)).status).toBe(429);
+    expect((await list(second)).status).toBe(429);
+  });
+
+  it('falls back to memory when Redis is down: limits still hold, and the log says so', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // Port 1 refuses connections: Redis is "down" from the start.
+      await using server = await startTestServer({
+        env: { REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_READ: '2' },
+      });
+      expect((await list(server)).status).toBe(200);
+      expect((await list(server)).status).toBe(200);
+      expect((await list(server)).status).toBe(429);
+      await vi.waitFor(() =>
+        expect(warn).toHaveBeenCalledWith(
+          expect.stringMatching(/Redis unavailable.*in this instance's memory/),
+        ),
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
