@@ -1,18 +1,28 @@
-/** The HTTP surface: tRPC at /trpc and the two health probes. Nothing else lives here. */
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import express, { type ErrorRequestHandler } from 'express';
+/**
+ * The HTTP surface, in the order a request meets it: request id and log line, the probes, tRPC at
+ * /trpc, then JSON answers for unknown paths and errors. The concerns live in http/*; this file
+ * only orders them.
+ */
+import express from 'express';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
-import { appRouter } from './router.js';
+import { jsonErrors, notFound } from './http/express-errors.js';
+import { createLogger, type Logger, requestLogging } from './http/logging.js';
+import { trpcHandler } from './http/trpc-handler.js';
 import type { Context } from './trpc.js';
 
-/** Largest request body tRPC will read (a batch of creates is a few KB). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from './http/limits.js';
+
 const READINESS_TIMEOUT_MS = 2000;
 
-export function createApp(db: Pick<Database, 'prisma' | 'ping'>, _config: Config): express.Express {
+export function createApp(
+  db: Pick<Database, 'prisma' | 'ping'>,
+  config: Config,
+  logger: Logger = createLogger(config),
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(logger));
 
   // Liveness: the process is up and serving HTTP.
   app.get('/healthz', (_req, res) => {
@@ -29,31 +39,11 @@ export function createApp(db: Pick<Database, 'prisma' | 'ping'>, _config: Config
     }
   });
 
-  app.use(
-    '/trpc',
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: (): Context => ({ prisma: db.prisma, auth: null }),
-      maxBodySize: MAX_BODY_BYTES,
-      onError({ error, path }) {
-        // The client gets a generic message in production (see trpc.ts); the log keeps the cause.
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          console.error(`tRPC ${path ?? '<unknown>'} failed:`, error.cause ?? error);
-        }
-      },
-    }),
-  );
+  // The one place a request's context is built (the caller's identity joins it here).
+  const createContext = (): Context => ({ prisma: db.prisma, auth: null });
+  app.use('/trpc', trpcHandler(createContext));
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'Not found' });
-  });
-
-  // Express's own handler would answer with HTML (and a stack outside production).
-  const jsonErrors: ErrorRequestHandler = (error, _req, res, _next) => {
-    const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
-    if (status === 500) console.error(error);
-    res.status(status).json({ error: status === 500 ? 'Internal server error' : 'Bad request' });
-  };
+  app.use(notFound);
   app.use(jsonErrors);
   return app;
 }

@@ -5,19 +5,47 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
+import { createLogger, type Logger } from './http/logging.js';
 
 export interface RunningServer extends AsyncDisposable {
   /** `http://localhost:<port>`; the tRPC endpoint is `${url}/trpc`. */
   url: string;
   server: Server;
   db: Database;
-  /** Stops accepting, lets in-flight requests finish, closes the database. Idempotent. */
+  /**
+   * Drains and stops: no new connections; a request that still arrives on an open keep-alive
+   * socket is answered with `Connection: close`; resolves (after closing the database) as soon as
+   * the requests in flight have finished, or after SHUTDOWN_GRACE_MS at most. Idempotent.
+   */
   close(): Promise<void>;
 }
 
+/** Node checks header and request timeouts on this tick; a short timeout needs a short tick. */
+const checkingInterval = (config: Config) => Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS);
+
 /** Serves `db` over HTTP on `config.PORT` (0 picks a free one). Closing the server closes `db`. */
-export async function serve(db: Database, config: Config): Promise<RunningServer> {
-  const server = createServer(createApp(db, config));
+export async function serve(
+  db: Database,
+  config: Config,
+  logger: Logger = createLogger(config),
+): Promise<RunningServer> {
+  const app = createApp(db, config, logger);
+  let draining = false;
+  // Slow clients cannot hold a socket for long: headers, then the whole request, within limits.
+  const server = createServer(
+    {
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: checkingInterval(config),
+    },
+    (req, res) => {
+      // While draining, each response ends its connection, so keep-alive clients move elsewhere.
+      if (draining) res.setHeader('Connection', 'close');
+      app(req, res);
+    },
+  );
+  server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, resolve);
@@ -27,8 +55,10 @@ export async function serve(db: Database, config: Config): Promise<RunningServer
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      draining = true;
+      // close() stops accepting and resolves once every connection has ended; idle keep-alive
+      // sockets are ended now, busy ones after their response (which says Connection: close).
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets with no request in flight would hold close() open: end them now.
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
       await stopped;
