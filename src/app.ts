@@ -6,6 +6,7 @@
 import express from 'express';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
+import { screenBody } from './http/body-screen.js';
 import { jsonErrors, notFound } from './http/express-errors.js';
 import { createLogger, type Logger, requestLogging } from './http/logging.js';
 import { trpcHandler } from './http/trpc-handler.js';
@@ -41,7 +42,7 @@ export function createApp(
 
   // The one place a request's context is built (the caller's identity joins it here).
   const createContext = (): Context => ({ prisma: db.prisma, auth: null });
-  app.use('/trpc', trpcHandler(createContext));
+  app.use('/trpc', screenBody, trpcHandler(createContext));
 
   app.use(notFound);
   app.use(jsonErrors);

@@ -1,7 +1,7 @@
 /** A running Songs API: HTTP listening on a database, and a clean close. */
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo, Server as NetServer } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -20,6 +20,13 @@ export interface RunningServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/**
+ * While draining, how long an idle keep-alive socket may still bring a request (answered with
+ * `Connection: close`) before it is closed. Closing it at once would reset a client that is
+ * sending its next request at that moment; much longer would delay the exit.
+ */
+const DRAIN_IDLE_MS = 500;
+
 /** Node checks header and request timeouts on this tick; a short timeout needs a short tick. */
 const checkingInterval = (config: Config) => Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS);
 
@@ -31,6 +38,7 @@ export async function serve(
 ): Promise<RunningServer> {
   const app = createApp(db, config, logger);
   let draining = false;
+  const inFlight = new Set<ServerResponse>();
   // Slow clients cannot hold a socket for long: headers, then the whole request, within limits.
   const server = createServer(
     {
@@ -42,6 +50,8 @@ export async function serve(
     (req, res) => {
       // While draining, each response ends its connection, so keep-alive clients move elsewhere.
       if (draining) res.setHeader('Connection', 'close');
+      inFlight.add(res);
+      res.on('close', () => inFlight.delete(res));
       app(req, res);
     },
   );
@@ -56,12 +66,15 @@ export async function serve(
   const close = () => {
     closing ??= (async () => {
       draining = true;
-      // close() stops accepting and resolves once every connection has ended; idle keep-alive
-      // sockets are ended now, busy ones after their response (which says Connection: close).
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      // Stop accepting. (http.Server#close would also end idle keep-alive sockets at once, which
+      // resets a client whose next request is already on its way: net.Server#close does not.)
+      // Resolves once every connection has ended.
+      const stopped = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      const idle = setTimeout(() => server.closeIdleConnections(), DRAIN_IDLE_MS);
       const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
       await stopped;
+      clearTimeout(idle);
       clearTimeout(force);
       await db.close();
     })();

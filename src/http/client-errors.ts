@@ -30,7 +30,8 @@ export function clientMessage(error: TRPCError): string {
     return isDevelopment() ? error.message : GENERIC_INTERNAL_MESSAGE;
   if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) return describeZodError(cause);
   if (cause instanceof InvalidEnvelopeError) return cause.message;
-  // tRPC's own wording, which names no limit.
+  // tRPC's own wording: it echoes the header, and names no limit.
+  if (error.code === 'UNSUPPORTED_MEDIA_TYPE') return 'Send the input as application/json';
   if (error.message === 'Batch call exceeds maximum size')
     return `A batch may hold at most ${MAX_BATCH_SIZE} calls`;
   // tRPC's input reader copies its cause's message: that text is a library's (or V8's).

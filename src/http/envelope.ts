@@ -14,9 +14,11 @@ import superjson from 'superjson';
 /** Deeper than any input of this API (`update`'s `data` object is the deepest, at 2). */
 export const MAX_INPUT_DEPTH = 8;
 /** Values (objects, arrays and scalars) in one input's `json`; the largest real input has ~20. */
-export const MAX_INPUT_NODES = 1000;
+export const MAX_INPUT_NODES = 200;
 /** Annotated paths in one input's `meta` (a list filter carries at most four dates). */
 export const MAX_META_ENTRIES = 50;
+/** Characters in one meta path (the longest real one, `data.releasedOn`, has 15). */
+const MAX_PATH_LENGTH = 200;
 
 const ALLOWED_TYPES = new Set(['Date', 'undefined']);
 /** Keys that would reach an object's prototype if superjson wrote through them. */
@@ -39,18 +41,24 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 /** Fails unless `json` stays within MAX_INPUT_DEPTH and MAX_INPUT_NODES; stops at the first excess. */
 function checkSize(json: unknown): void {
   const stack: [unknown, number][] = [[json, 0]];
-  let nodes = 0;
+  let nodes = 1;
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
-    if (++nodes > MAX_INPUT_NODES) fail(`json holds more than ${MAX_INPUT_NODES} values`);
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_INPUT_DEPTH) fail(`json is nested deeper than ${MAX_INPUT_DEPTH} levels`);
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    // A huge array is refused by its length and objects are counted key by key: both stop early.
+    if (Array.isArray(value) && value.length > MAX_INPUT_NODES)
+      fail(`json holds more than ${MAX_INPUT_NODES} values`);
+    for (const key in value) {
+      if (++nodes > MAX_INPUT_NODES) fail(`json holds more than ${MAX_INPUT_NODES} values`);
+      stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+    }
   }
 }
 
 /** superjson's path syntax: segments joined by ".", with "\." and "\\" as escapes (meta.v 1). */
 function parsePath(path: string): string[] {
+  if (path.length > MAX_PATH_LENGTH) fail(`a meta path is longer than ${MAX_PATH_LENGTH} characters`);
   const segments: string[] = [];
   let segment = '';
   for (let i = 0; i < path.length; i++) {
@@ -105,10 +113,10 @@ function checkValues(values: unknown, json: Json): Set<string> {
     return dates;
   }
   if (!isPlainObject(values)) return fail('meta.values must be an object');
-  const entries = Object.entries(values);
-  if (entries.length > MAX_META_ENTRIES) fail(`meta.values names more than ${MAX_META_ENTRIES} paths`);
-  for (const [path, annotation] of entries) {
-    if (checkAnnotation(annotation, valueAt(json, path), path) === 'Date') dates.add(path);
+  let count = 0;
+  for (const path in values) {
+    if (++count > MAX_META_ENTRIES) fail(`meta.values names more than ${MAX_META_ENTRIES} paths`);
+    if (checkAnnotation(values[path], valueAt(json, path), path) === 'Date') dates.add(path);
   }
   return dates;
 }
@@ -120,7 +128,8 @@ function checkReferences(references: unknown, dates: Set<string>): void {
     return;
   }
   let count = 0;
-  for (const [path, identical] of Object.entries(references)) {
+  for (const path in references) {
+    const identical = references[path];
     if (!Array.isArray(identical)) fail('meta.referentialEqualities must map a path to a list of paths');
     for (const other of [path, ...(identical as unknown[])]) {
       if (++count > MAX_META_ENTRIES)

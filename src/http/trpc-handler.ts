@@ -18,8 +18,12 @@ export function trpcHandler(
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_SIZE,
     responseMeta({ errors }) {
-      const unavailable = errors.some((error) => error.code === 'SERVICE_UNAVAILABLE');
-      return unavailable ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } : {};
+      if (errors.length === 0) return {};
+      // tRPC labels some of its own error bodies text/plain; they are JSON.
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (errors.some((error) => error.code === 'SERVICE_UNAVAILABLE'))
+        headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+      return { headers };
     },
     onError({ error, path, req }) {
       // The client was told little (see http/client-errors.ts); the log keeps the cause.
