@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../src/config.js';
-import { databaseFromPostgres } from '../src/db/index.js';
+import { openDatabase } from '../src/db/index.js';
 import { serve } from '../src/server.js';
 import { adminQuery, databaseUrl } from '../tests/support/postgres-admin.js';
 import { POSTGRES_URL } from './stats.js';
@@ -78,7 +78,7 @@ const countBy = (items: string[]) =>
   );
 
 async function outage(url: string): Promise<void> {
-  const db = databaseFromPostgres(url);
+  const db = await openDatabase(url);
   await db.migrate();
   const config = loadConfig({ PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'silent' });
   const running = await serve(db, config);

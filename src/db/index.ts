@@ -97,11 +97,19 @@ export function databaseFromPGlite(pglite: PGlite): Database {
 }
 
 export function databaseFromPostgres(connectionString: string): Database {
+  const pool = new pg.Pool({ connectionString });
+  // A checked-out connection that the server ends (shutdown, restart: SQLSTATE 57P01) emits
+  // 'error' while no query listens; without a listener that crashes the process. The query or
+  // transaction using it fails on its own, and is mapped to a 503.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const adapter = new PrismaPg(
-    { connectionString },
+    pool,
     // An idle pooled connection that the server ends (restart, failover) is dropped by the pool and
     // replaced on next use; say so in the log instead of failing silently.
-    { onPoolError: (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`) },
+    {
+      onPoolError: (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`),
+      disposeExternalPool: true,
+    },
   );
   const prisma = new PrismaClient({ adapter });
   return {
