@@ -20,6 +20,7 @@ export const MAX_META_ENTRIES = 50;
 /** Characters in one meta path (the longest real one, `data.releasedOn`, has 15). */
 const MAX_PATH_LENGTH = 200;
 
+const MAX_DATE_LENGTH = 32;
 const ALLOWED_TYPES = new Set(['Date', 'undefined']);
 /** Keys that would reach an object's prototype if superjson wrote through them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -99,7 +100,10 @@ function checkAnnotation(annotation: unknown, value: Json, path: string): string
   if (typeof type !== 'string' || !ALLOWED_TYPES.has(type)) {
     fail(`meta.values at "${path}" must be ["Date"] or ["undefined"]`);
   }
-  if (type === 'Date' && typeof value !== 'string') fail(`a Date at "${path}" must be a string in json`);
+  // An ISO date-time with a six-digit year is 27 characters: anything longer is not a Date.
+  if (type === 'Date' && (typeof value !== 'string' || value.length > MAX_DATE_LENGTH)) {
+    fail(`a Date at "${path}" must be an ISO date string in json`);
+  }
   if (type === 'undefined' && value !== null) fail(`undefined at "${path}" must be null in json`);
   return type as string;
 }

@@ -233,8 +233,9 @@ describe('the cost of the worst inputs', () => {
       const used = process.cpuUsage(start);
       return (used.user + used.system) / 1000;
     });
-    // CPU time, the least of five: other processes on the machine do not count in it.
-    expect(Math.min(...cpuMs)).toBeLessThan(10);
+    // CPU time, the least of five: other processes do not count in it, though a loaded machine
+    // still inflates it several times. The costs this guards against are 100-350 ms.
+    expect(Math.min(...cpuMs)).toBeLessThan(25);
     const response = await post('song.create', body);
     expect(response.status).toBe(400);
     expect(await server.database.prisma.song.count()).toBe(0);
