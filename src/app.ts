@@ -1,21 +1,31 @@
-/** The HTTP surface: tRPC at /trpc and the two health probes. Nothing else lives here. */
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import express, { type ErrorRequestHandler } from 'express';
+/**
+ * The HTTP surface, in the order a request meets it: request id and log line, access (headers,
+ * CORS, rate limits), the probes, tRPC at /trpc, then JSON answers for unknown paths and errors.
+ * The concerns live in http/* and access/*; this file only orders them.
+ */
+import express from 'express';
 import { createAccess } from './access/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
-import { appRouter } from './router.js';
-import type { Context } from './trpc.js';
+import { screenBody } from './http/body-screen.js';
+import { jsonErrors, notFound } from './http/express-errors.js';
+import { createLogger, type Logger, requestLogging } from './http/logging.js';
+import { trpcHandler } from './http/trpc-handler.js';
 
-/** Largest request body tRPC will read (a batch of creates is a few KB). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from './http/limits.js';
+
 const READINESS_TIMEOUT_MS = 2000;
 
-export function createApp(db: Pick<Database, 'prisma' | 'ping'>, config: Config): express.Express {
+export function createApp(
+  db: Pick<Database, 'prisma' | 'ping'>,
+  config: Config,
+  logger: Logger = createLogger(config),
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  // Access (src/access): client IPs behind TRUST_PROXY proxies, headers, CORS, rate limits, identity.
+  // Client IPs (for anonymous rate limits) come from X-Forwarded-For only behind TRUST_PROXY proxies.
   if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
+  app.use(requestLogging(logger));
   const access = createAccess(db.prisma, config);
   app.use(access.middleware);
   app.locals.close = () => access.close(); // called by serve()'s close (server.ts)
@@ -35,32 +45,14 @@ export function createApp(db: Pick<Database, 'prisma' | 'ping'>, config: Config)
     }
   });
 
+  // The one place a request's context is built: the database and the caller's identity.
   app.use(
     '/trpc',
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: ({ req }): Promise<Context> => access.createRequestContext(req),
-      responseMeta: access.responseMeta,
-      maxBodySize: MAX_BODY_BYTES,
-      onError({ error, path }) {
-        // The client gets a generic message in production (see trpc.ts); the log keeps the cause.
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          console.error(`tRPC ${path ?? '<unknown>'} failed:`, error.cause ?? error);
-        }
-      },
-    }),
+    screenBody,
+    trpcHandler(({ req }) => access.createRequestContext(req), access.responseMeta),
   );
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'Not found' });
-  });
-
-  // Express's own handler would answer with HTML (and a stack outside production).
-  const jsonErrors: ErrorRequestHandler = (error, _req, res, _next) => {
-    const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
-    if (status === 500) console.error(error);
-    res.status(status).json({ error: status === 500 ? 'Internal server error' : 'Bad request' });
-  };
+  app.use(notFound);
   app.use(jsonErrors);
   return app;
 }

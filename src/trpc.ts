@@ -5,11 +5,12 @@
  * 3. the procedure builders that routers use.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError, ZodRealError, z } from 'zod';
 import { isDevelopment } from './config.js';
-import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './errors.js';
+import { isRetryableRead, toTRPCError } from './errors.js';
 import type { PrismaClient } from './generated/prisma/client.js';
+import { clientMessage } from './http/client-errors.js';
+import { checkedSuperjson } from './http/envelope.js';
 
 // 1. Context ----------------------------------------------------------------------------------
 
@@ -34,13 +35,6 @@ export interface Context {
 
 // 2. Initialisation ---------------------------------------------------------------------------
 
-/** "name: name must not be empty; streams: …": each problem with the field it concerns. */
-function describeZodError(error: ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
-
 /** zod's flattened form, as the contract promises it at `error.data.zodError`. */
 export interface FlattenedZodError {
   formErrors: string[];
@@ -52,25 +46,27 @@ function flattenZodError(error: ZodError): FlattenedZodError {
 }
 
 const t = initTRPC.context<Context>().create({
-  // superjson lets Dates (releasedOn, createdAt, updatedAt) cross the wire as Dates.
-  transformer: superjson,
+  // superjson lets Dates (releasedOn, createdAt, updatedAt) cross the wire as Dates; every input
+  // envelope is checked before superjson reads it (http/envelope.ts).
+  transformer: checkedSuperjson,
   /**
    * Runs for every error sent over HTTP (not for createCaller: trpc/trpc#4120).
    * - Validation errors carry zod's flattened form at `data.zodError`.
-   * - Unexpected errors keep their text out of production responses: tRPC would otherwise copy
-   *   Prisma's message, which can hold SQL and a source excerpt, into `message`.
+   * - The message is ours, never a library's (http/client-errors.ts); unexpected errors say only
+   *   "Internal server error" outside development.
+   * - Stacks only in development: tRPC would add them whenever NODE_ENV is not "production".
    */
   errorFormatter({ shape, error }) {
     // Only input errors: a failed *output* validation also has a ZodError cause, but it is the
     // server's fault (INTERNAL_SERVER_ERROR), and its issues describe data, not the request.
     const zodError = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : null;
-    const masked = error.code === 'INTERNAL_SERVER_ERROR' && !isDevelopment();
-    const { stack: _stack, ...data } = shape.data;
+    const { stack, ...data } = shape.data;
     return {
       ...shape,
-      message: masked ? GENERIC_INTERNAL_MESSAGE : zodError ? describeZodError(zodError) : shape.message,
+      message: clientMessage(error),
       data: {
-        ...(masked ? data : shape.data),
+        ...data,
+        ...(isDevelopment() && stack !== undefined ? { stack } : {}),
         zodError: zodError ? flattenZodError(zodError) : null,
       },
     };
@@ -82,9 +78,14 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps database errors to the contract's codes (see errors.ts) for every procedure below it. */
-const databaseErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+/**
+ * Maps database errors to the contract's codes (see errors.ts) for every procedure below it. A
+ * query that lost its connection or a serialization race runs once more: it writes nothing, and a
+ * pool whose connections a restart killed usually has fresh ones by then.
+ */
+const databaseErrors = t.middleware(async ({ next, type }) => {
+  let result = await next();
+  if (!result.ok && type === 'query' && isRetryableRead(result.error.cause)) result = await next();
   if (!result.ok) {
     const mapped = toTRPCError(result.error.cause);
     if (mapped && mapped !== result.error) throw mapped;

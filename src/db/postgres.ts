@@ -10,20 +10,26 @@ import { migrateInSession } from './migrator.js';
 import type { Session } from './session.js';
 
 export function openPostgres(connectionString: string, options: DatabaseOptions): Database {
-  const adapter = new PrismaPg(
-    {
-      connectionString,
-      max: options.poolSize,
-      // pg-pool applies it to waiting for a free connection as well as to opening one.
-      connectionTimeoutMillis: options.poolTimeoutMs,
-      // Sent at connection start-up: every statement on the pool's connections is bounded.
-      statement_timeout: options.statementTimeoutMs,
-      application_name: 'songs-api',
-    },
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize,
+    // pg-pool applies it to waiting for a free connection as well as to opening one.
+    connectionTimeoutMillis: options.poolTimeoutMs,
+    // Sent at connection start-up: every statement on the pool's connections is bounded.
+    statement_timeout: options.statementTimeoutMs,
+    application_name: 'songs-api',
+  });
+  // A checked-out connection that the server ends (shutdown, restart: SQLSTATE 57P01) emits
+  // 'error' while no query listens, and an unheard 'error' crashes the process. The query using it
+  // fails on its own, and errors.ts maps that to a 503.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const adapter = new PrismaPg(pool, {
     // An idle pooled connection that the server ends (restart, failover) is dropped by the pool and
     // replaced on next use; say so in the log instead of failing silently.
-    { onPoolError: (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`) },
-  );
+    onPoolError: (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`),
+    // The pool is ours, but nothing else uses it: prisma.$disconnect() ends it.
+    disposeExternalPool: true,
+  });
   const prisma = new PrismaClient({ adapter, transactionOptions: transactionOptions(options) });
   const openSession = () => openPostgresSession(connectionString);
   return {

@@ -168,23 +168,21 @@ describe('when the database stops answering', () => {
     expect((await fetch(`${own.url}/healthz`)).status).toBe(200);
   });
 
-  it('masks the internal error in production: generic message, no driver text, no stack', async () => {
+  it('answers calls with 503 and Retry-After, in our words, with no driver text or stack', async () => {
     await using own = await startTestServer();
     await own.database.cutOff();
-    vi.spyOn(console, 'error').mockImplementation(() => {}); // the server logs the cause; expected
-    const previous = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
+    vi.stubEnv('NODE_ENV', 'production');
     try {
       const response = await fetch(`${own.url}/trpc/song.list?input=${encodeURIComponent('{"json":{}}')}`);
       const body = await response.text();
-      expect(response.status).toBe(500);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
       const { error } = JSON.parse(body) as { error: { json: { message: string; data: object } } };
-      expect(error.json.message).toBe('Internal server error');
+      expect(error.json.message).toBe('The database is unavailable or busy; retry shortly');
       expect(error.json.data).not.toHaveProperty('stack');
       expect(body).not.toMatch(/prisma|select|songs|pglite|closed|\.ts:/i);
     } finally {
-      process.env.NODE_ENV = previous;
-      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
     }
   });
 });

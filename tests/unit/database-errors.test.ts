@@ -1,6 +1,7 @@
 /**
- * Failures a real database will not produce on demand (driver errors, a lost connection), with a
- * mocked PrismaClient: how each reaches a caller, and what a client sees of it in production.
+ * Failures a real database will not produce on demand (driver errors, a lost connection, a full
+ * pool), with a mocked PrismaClient: which contract code each becomes, which reads run again,
+ * and what a client and the log see of them over HTTP.
  */
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { TRPCError } from '@trpc/server';
@@ -10,17 +11,40 @@ import { mockDeep } from 'vitest-mock-extended';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.js';
 import { type AppRouter, createCaller } from '../../src/router.js';
 import { serve } from '../../src/server.js';
+import { captureLogs } from '../http/log-capture.js';
 import { testConfig } from '../support/config.js';
 import { songInput, TEST_WRITER } from '../support/factories.js';
 
 const SONG_ID = '6f1c2b1e-4a5d-4e8f-9a0b-1c2d3e4f5a6b';
+const SONG = {
+  id: SONG_ID,
+  name: 'Glass Tides',
+  artist: 'Nova Reyes',
+  streams: 1,
+  releasedOn: new Date('2020-01-01T00:00:00.000Z'),
+  createdAt: new Date('2020-01-01T00:00:00.000Z'),
+  updatedAt: new Date('2020-01-01T00:00:00.000Z'),
+};
 
-function knownError(code: string): Prisma.PrismaClientKnownRequestError {
-  return new Prisma.PrismaClientKnownRequestError(`Invalid \`prisma.song.x()\` invocation: ${code}`, {
+function knownError(
+  code: string,
+  message = `Invalid \`prisma.song.x()\` invocation: ${code}`,
+  meta?: Record<string, unknown>,
+) {
+  return new Prisma.PrismaClientKnownRequestError(message, {
     code,
     clientVersion: Prisma.prismaVersion.client,
+    ...(meta ? { meta } : {}),
   });
 }
+
+/** What adapter-pg throws, and what Prisma wraps it in (`meta.driverAdapterError`). */
+const adapterError = (cause: object) =>
+  Object.assign(new Error('DriverAdapterError'), { name: 'DriverAdapterError', cause });
+const postgresError = (sqlState: string) =>
+  knownError('P2039', `Database error. Code: \`${sqlState}\`. Message: \`SELECT … FROM songs\``, {
+    driverAdapterError: adapterError({ kind: 'postgres', originalCode: sqlState, originalMessage: 'x' }),
+  });
 
 /** What the pg driver throws when the server goes away mid-query. */
 const connectionLost = () =>
@@ -63,29 +87,105 @@ describe('database errors through createCaller', () => {
     expect(error.code).toBe('NOT_FOUND');
   });
 
-  it('reports any other known Prisma error as INTERNAL_SERVER_ERROR', async () => {
+  it.each<[string, () => unknown]>([
+    ['database unreachable (P1001, ECONNREFUSED)', () => knownError('P1001')],
+    ['connection closed by the server (P1017)', () => knownError('P1017')],
+    ['socket timeout (P1008)', () => knownError('P1008')],
+    ['pool timeout (P2024)', () => knownError('P2024')],
+    ['write conflict (P2034, SQLSTATE 40001)', () => knownError('P2034')],
+    ['too many connections (P2037, SQLSTATE 53300)', () => knownError('P2037')],
+    [
+      'transaction start timeout (P2028)',
+      () => knownError('P2028', 'Transaction API error: Unable to start a transaction in the given time.'),
+    ],
+    ['statement timeout (SQLSTATE 57014)', () => postgresError('57014')],
+    ['server shutting down (SQLSTATE 57P01)', () => postgresError('57P01')],
+    ['deadlock (SQLSTATE 40P01)', () => postgresError('40P01')],
+    ['an unwrapped DriverAdapterError', () => adapterError({ kind: 'DatabaseNotReachable', host: 'db' })],
+    [
+      'a socket error from pg',
+      () =>
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+          code: 'ECONNREFUSED',
+          syscall: 'connect',
+          errno: -111,
+        }),
+    ],
+    [
+      'a PostgreSQL error from pg',
+      () =>
+        Object.assign(new Error('canceling statement due to statement timeout'), {
+          code: '57014',
+          severity: 'ERROR',
+        }),
+    ],
+    ['a full pg pool', () => new Error('timeout exceeded when trying to connect')],
+    [
+      'a failed engine start',
+      () => new Prisma.PrismaClientInitializationError("Can't reach database server", '7'),
+    ],
+  ])('maps %s to SERVICE_UNAVAILABLE', async (_, cause) => {
     const prisma = mockDeep<PrismaClient>();
-    prisma.song.findUnique.mockRejectedValue(knownError('P2010'));
-    const error = await trpcError(createCaller({ prisma, auth: TEST_WRITER }).song.byId({ id: SONG_ID }));
+    prisma.song.findUnique.mockRejectedValue(cause());
+    const error = await trpcError(createCaller({ prisma, auth: null }).song.byId({ id: SONG_ID }));
+    expect(error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.message).toBe('The database is unavailable or busy; retry shortly');
+  });
+
+  it.each<[string, () => unknown]>([
+    ['an unexpected Prisma error (P2010)', () => knownError('P2010')],
+    ['a value out of range (P2020): an input validation missed', () => knownError('P2020')],
+    ['a bad datetime (P2039, SQLSTATE 22008): an input validation missed', () => postgresError('22008')],
+    [
+      'any other transaction error (P2028)',
+      () => knownError('P2028', 'Transaction API error: Transaction not found.'),
+    ],
+    ['a plain bug', () => new TypeError('x is not a function')],
+  ])('reports %s as INTERNAL_SERVER_ERROR', async (_, cause) => {
+    const prisma = mockDeep<PrismaClient>();
+    prisma.song.findUnique.mockRejectedValue(cause());
+    const error = await trpcError(createCaller({ prisma, auth: null }).song.byId({ id: SONG_ID }));
     expect(error.code).toBe('INTERNAL_SERVER_ERROR');
   });
 
-  it('reports a lost connection as INTERNAL_SERVER_ERROR', async () => {
+  it('runs a read once more after a lost connection, and answers if the second try works', async () => {
     const prisma = mockDeep<PrismaClient>();
-    prisma.$transaction.mockRejectedValue(connectionLost());
-    const error = await trpcError(createCaller({ prisma, auth: TEST_WRITER }).song.list({}));
-    expect(error.code).toBe('INTERNAL_SERVER_ERROR');
+    prisma.song.findUnique.mockRejectedValueOnce(connectionLost()).mockResolvedValueOnce(SONG as never);
+    const song = await createCaller({ prisma, auth: null }).song.byId({ id: SONG_ID });
+    expect(song.id).toBe(SONG_ID);
+    expect(prisma.song.findUnique).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs a read only twice in all when the connection stays lost', async () => {
+    const prisma = mockDeep<PrismaClient>();
+    prisma.song.findUnique.mockRejectedValue(connectionLost());
+    const error = await trpcError(createCaller({ prisma, auth: null }).song.byId({ id: SONG_ID }));
+    expect(error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(prisma.song.findUnique).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not run a read again after a statement timeout (it would time out again)', async () => {
+    const prisma = mockDeep<PrismaClient>();
+    prisma.song.findUnique.mockRejectedValue(postgresError('57014'));
+    await trpcError(createCaller({ prisma, auth: null }).song.byId({ id: SONG_ID }));
+    expect(prisma.song.findUnique).toHaveBeenCalledTimes(1);
+  });
+
+  it('never runs a write again: whether the first try committed is unknown', async () => {
+    const prisma = mockDeep<PrismaClient>();
+    prisma.song.create.mockRejectedValue(connectionLost());
+    const error = await trpcError(createCaller({ prisma, auth: TEST_WRITER }).song.create(songInput()));
+    expect(error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(prisma.song.create).toHaveBeenCalledTimes(1);
   });
 });
 
-describe('what a client sees of an internal error over HTTP', () => {
-  const previousNodeEnv = process.env.NODE_ENV;
+describe('what a client and the log see of a failure over HTTP', () => {
   afterEach(() => {
-    process.env.NODE_ENV = previousNodeEnv;
-    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
   });
 
-  /** A server whose database answers song.findMany with `answer`; returns the client's error. */
+  /** A server whose database answers song.findMany with `answer`; returns the response. */
   async function callServer(answer: (prisma: ReturnType<typeof mockDeep<PrismaClient>>) => void) {
     const prisma = mockDeep<PrismaClient>();
     answer(prisma);
@@ -97,43 +197,70 @@ describe('what a client sees of an internal error over HTTP', () => {
       openSession: () => Promise.reject(new Error('not used by the API')),
       close: async () => {},
     };
-    await using server = await serve(db, testConfig());
+    const logs = captureLogs();
+    await using server = await serve(db, testConfig(), logs.logger);
+    const response = await fetch(
+      `${server.url}/trpc/song.infinite?input=${encodeURIComponent('{"json":{}}')}`,
+      {
+        headers: { 'x-request-id': 'req-42' },
+      },
+    );
+    const body = await response.text();
     const client = createTRPCClient<AppRouter>({
       links: [httpBatchLink({ url: `${server.url}/trpc`, transformer: superjson })],
     });
     const error = await client.song.infinite.query({}).catch((error: unknown) => error);
     expect(error).toBeInstanceOf(TRPCClientError);
-    return error as TRPCClientError<AppRouter>;
+    return { response, body, error: error as TRPCClientError<AppRouter>, logs: logs.lines };
   }
 
-  async function callFailingServer() {
-    const cause = connectionLost();
-    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const error = await callServer((prisma) => prisma.song.findMany.mockRejectedValue(cause));
-    // The operator still gets the cause, whatever the client was told.
-    expect(log).toHaveBeenCalledWith('tRPC song.infinite failed:', cause);
-    return error;
-  }
-
-  it('in production: a generic message, no driver text and no stack', async () => {
-    process.env.NODE_ENV = 'production';
-    const error = await callFailingServer();
-    expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
-    expect(error.message).toBe('Internal server error');
-    expect(JSON.stringify(error.shape)).not.toMatch(/Connection terminated|SELECT|songs|stack/);
+  it('a fault is a 503 with Retry-After, and the log has its cause under the request id', async () => {
+    const { response, error, logs } = await callServer((prisma) =>
+      prisma.song.findMany.mockRejectedValue(knownError('P1001')),
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(error.data?.code).toBe('SERVICE_UNAVAILABLE');
+    const warning = logs.find((line) => line.msg === 'database unavailable');
+    expect(warning).toMatchObject({
+      requestId: 'req-42',
+      procedure: 'song.infinite',
+      err: { code: 'P1001' },
+    });
   });
 
-  it('in development: the cause is shown to help debugging', async () => {
-    process.env.NODE_ENV = 'development';
-    const error = await callFailingServer();
-    expect(error.message).toContain('Connection terminated unexpectedly');
+  it('in production: a generic message, no driver text and no stack; the log keeps the cause', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const { response, body, error, logs } = await callServer((prisma) =>
+      prisma.song.findMany.mockRejectedValue(
+        new TypeError('Cannot read properties of undefined (reading "songs")'),
+      ),
+    );
+    expect(response.status).toBe(500);
+    expect(error.message).toBe('Internal server error');
+    expect(body).not.toMatch(/Cannot read|songs"|stack|\.ts:/);
+    const failure = logs.find((line) => line.msg === 'procedure failed');
+    expect(failure).toMatchObject({
+      requestId: 'req-42',
+      err: { message: expect.stringContaining('Cannot read') },
+    });
+  });
+
+  it('in development: the cause and a stack are shown to help debugging', async () => {
+    vi.stubEnv('NODE_ENV', 'development');
+    const { error } = await callServer((prisma) =>
+      prisma.song.findMany.mockRejectedValue(new TypeError('boom in dev')),
+    );
+    expect(error.message).toContain('boom in dev');
+    expect(error.data?.stack).toEqual(expect.any(String));
   });
 
   it('in production: a row that fails output validation shows neither its data nor zod issues', async () => {
-    process.env.NODE_ENV = 'production';
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.stubEnv('NODE_ENV', 'production');
     const corrupt = { id: 'x', name: 'Secret', artist: 'A', streams: 1, releasedOn: 'not a date' };
-    const error = await callServer((prisma) => prisma.song.findMany.mockResolvedValue([corrupt] as never));
+    const { error } = await callServer((prisma) =>
+      prisma.song.findMany.mockResolvedValue([corrupt] as never),
+    );
     expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(error.message).toBe('Internal server error');
     expect(error.data?.zodError).toBeNull();

@@ -1,0 +1,35 @@
+/**
+ * The answers Express itself gives, in JSON and in our words: an unknown path, and any error a
+ * middleware passes on (body parsers, a throwing handler). Express's default handler would send
+ * HTML with the error's text, and a stack whenever NODE_ENV is not "production".
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { GENERIC_INTERNAL_MESSAGE } from '../errors.js';
+
+const MESSAGES: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  413: 'Request body too large',
+  415: 'Unsupported content type',
+};
+
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ error: MESSAGES[404] });
+};
+
+/** A 4xx keeps its status with a fixed message; anything else is a 500 whose cause is logged. */
+export const jsonErrors: ErrorRequestHandler = (error, req, res, next) => {
+  const declared =
+    typeof error?.status === 'number'
+      ? error.status
+      : typeof error?.statusCode === 'number'
+        ? error.statusCode
+        : 500;
+  const status = declared >= 400 && declared < 500 ? declared : 500;
+  if (status === 500) req.log?.error({ err: error }, 'request failed');
+  if (res.headersSent) return next(error); // Express ends the response; nothing more to send
+  res
+    .status(status)
+    .json({ error: MESSAGES[status] ?? (status === 500 ? GENERIC_INTERNAL_MESSAGE : 'Request rejected') });
+};
