@@ -14,14 +14,14 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 /** Generous for a busy CI machine: a hang or a pathological input takes far longer. */
 const RESPONSE_BUDGET_MS = 3000;
-/** Writes will need a credential: every fuzz request carries this one (the access layer's token). */
-const FUZZ_HEADERS: Record<string, string> = { authorization: 'Bearer fuzz-writer-token' };
+/** Every fuzz request carries a write key, so that mutations reach their input checks. */
+const fuzzHeaders = (): Record<string, string> => ({ authorization: `Bearer ${server.writerKey}` });
 
 let server: TestServer;
 let existingId: string;
 beforeAll(async () => {
   server = await startTestServer();
-  existingId = (await server.client.song.create.mutate(songInput({ name: 'Fuzz seed', artist: 'Fuzzer' })))
+  existingId = (await server.writer.song.create.mutate(songInput({ name: 'Fuzz seed', artist: 'Fuzzer' })))
     .id;
 });
 afterAll(() => server[Symbol.asyncDispose]());
@@ -151,12 +151,12 @@ function send({
   if (mutation) {
     return fetch(`${server.url}/trpc/${paths}?${query}`, {
       method: 'POST',
-      headers: { ...FUZZ_HEADERS, 'content-type': 'application/json' },
+      headers: { ...fuzzHeaders(), 'content-type': 'application/json' },
       body: payload,
     });
   }
   return fetch(`${server.url}/trpc/${paths}?${query}input=${encodeURIComponent(payload)}`, {
-    headers: FUZZ_HEADERS,
+    headers: fuzzHeaders(),
   });
 }
 

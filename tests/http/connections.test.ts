@@ -7,15 +7,17 @@ import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { expect, it } from 'vitest';
+import { createApiKey } from '../../src/access/api-keys.js';
 import { serve } from '../../src/server.js';
 import { testConfig } from '../support/config.js';
 import { openThrowawayDatabase } from '../support/test-database.js';
 
 async function startServer(overrides: Record<string, string> = {}) {
   const database = await openThrowawayDatabase();
+  const { key } = await createApiKey(database.prisma, { name: 'drain-writer', scopes: ['songs:write'] });
   const running = await serve(database, testConfig(overrides));
   const port = Number(new URL(running.url).port);
-  return { running, database, port, [Symbol.asyncDispose]: () => running.close() };
+  return { running, database, port, key, [Symbol.asyncDispose]: () => running.close() };
 }
 
 async function openSocket(
@@ -67,6 +69,7 @@ it('drains on close: the request in flight finishes with Connection: close, new 
     });
     socket.write(
       `POST /trpc/song.create HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+        `Authorization: Bearer ${server.key}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
     );
     await new Promise((resolve) => setImmediate(resolve));

@@ -21,10 +21,11 @@ interface ErrorBody {
 }
 const get = (path: string, input: string) =>
   fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(input)}`);
+// As a writer: mutations check the credential before they read their input.
 const post = (path: string, body: string) =>
   fetch(`${server.url}/trpc/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.writerKey}` },
     body,
   });
 

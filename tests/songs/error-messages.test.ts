@@ -21,7 +21,7 @@ beforeEach(() => server.database.script('DELETE FROM songs'));
 type Client = TestServer['client'];
 
 async function failure(call: (client: Client) => Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await call(server.client).then(
+  const error = await call(server.writer).then(
     () => {
       throw new Error('expected the call to fail');
     },
@@ -219,8 +219,8 @@ describe('validation errors: the message and zodError.fieldErrors, word for word
 
   it('a cursor reused with another filter', async () => {
     const { nextCursor } = await (async () => {
-      for (let index = 0; index < 3; index += 1) await server.client.song.create.mutate(songInput());
-      return server.client.song.infinite.query({ limit: 1 });
+      for (let index = 0; index < 3; index += 1) await server.writer.song.create.mutate(songInput());
+      return server.writer.song.infinite.query({ limit: 1 });
     })();
     const error = await failure((c) =>
       c.song.infinite.query({ limit: 1, nameContains: 'x', cursor: nextCursor }),
