@@ -3,6 +3,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
+import { createRestRouter } from './rest/router.js';
 import { appRouter } from './router.js';
 import type { Context } from './trpc.js';
 
@@ -41,6 +42,13 @@ export function createApp(db: Pick<Database, 'prisma' | 'ping'>, _config: Config
           console.error(`tRPC ${path ?? '<unknown>'} failed:`, error.cause ?? error);
         }
       },
+    }),
+  );
+
+  app.use(
+    createRestRouter({
+      createContext: () => ({ prisma: db.prisma, auth: null }),
+      maxBodyBytes: MAX_BODY_BYTES,
     }),
   );
 

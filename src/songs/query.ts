@@ -50,6 +50,25 @@ export function songWhere(filter: SongFilter): Prisma.SongWhereInput {
   return { AND: where };
 }
 
+/**
+ * REST only (fastapi-filter's `name__ilike`, `artist__ilike`; see src/rest/): caller-written ILIKE
+ * patterns, whose `%` and `_` ARE wildcards, unlike the tRPC filter's `*Contains`. On PostgreSQL
+ * Prisma compiles `equals` with `mode: 'insensitive'` to `column ILIKE $1` with the pattern as
+ * given (prisma/orm#10810; tests/rest pins it), so the trigram indexes serve it as they serve
+ * `contains`. Not offered to tRPC: its filter stays the contract's.
+ */
+export interface IlikePatterns {
+  nameIlike?: string | undefined;
+  artistIlike?: string | undefined;
+}
+
+export function songIlikeWhere({ nameIlike, artistIlike }: IlikePatterns): Prisma.SongWhereInput {
+  const where: Prisma.SongWhereInput[] = [];
+  if (nameIlike !== undefined) where.push({ name: { equals: nameIlike, mode: 'insensitive' } });
+  if (artistIlike !== undefined) where.push({ artist: { equals: artistIlike, mode: 'insensitive' } });
+  return { AND: where };
+}
+
 export interface SortTerm {
   field: SortField;
   descending: boolean;

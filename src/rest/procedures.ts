@@ -1,0 +1,49 @@
+/**
+ * The one REST read that no tRPC procedure can serve: a song list filtered by caller-written ILIKE
+ * patterns (fastapi-filter's `__ilike`), which the tRPC filter deliberately does not offer.
+ *
+ * It is a tRPC procedure all the same, called through `createCaller(context)` like the others,
+ * so it runs behind the same base procedure (access rules, rate limits, database error mapping)
+ * and the same input validation, and builds its query with the same builders as `song.list`
+ * (src/songs/query.ts). It is not mounted on /trpc.
+ */
+import { parseOrderBy, songIlikeWhere, songOrderBy, songSelect, songWhere } from '../songs/query.js';
+import { songListInput, songListOutput } from '../songs/schemas.js';
+// Keep this the base procedure of `song.list` (src/songs/router.ts), so both reads obey one rule.
+import { createCallerFactory, publicProcedure, router } from '../trpc.js';
+import { ilikePattern } from './schemas.js';
+
+export const restSongListInput = songListInput
+  .unwrap()
+  .extend({
+    nameIlike: ilikePattern('nameIlike').optional(),
+    artistIlike: ilikePattern('artistIlike').optional(),
+  })
+  .prefault({});
+
+const restRouter = router({
+  songList: publicProcedure
+    .input(restSongListInput)
+    .output(songListOutput)
+    .query(async ({ ctx, input }) => {
+      const { orderBy, limit, offset, nameIlike, artistIlike, ...filter } = input;
+      const where = { AND: [songWhere(filter), songIlikeWhere({ nameIlike, artistIlike })] };
+      // As song.list: one snapshot for the page and its total.
+      const [items, total] = await ctx.prisma.$transaction(
+        [
+          ctx.prisma.song.findMany({
+            where,
+            orderBy: songOrderBy(parseOrderBy(orderBy)),
+            take: limit,
+            skip: offset,
+            select: songSelect,
+          }),
+          ctx.prisma.song.count({ where }),
+        ],
+        { isolationLevel: 'RepeatableRead' },
+      );
+      return { items, total, limit, offset };
+    }),
+});
+
+export const createRestCaller = createCallerFactory(restRouter);
