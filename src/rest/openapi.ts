@@ -24,7 +24,7 @@ const unavailable = {
 };
 const denied = {
   '401': { description: 'No valid Bearer credential', ...json(restError) },
-  '403': { description: 'The credential lacks the songs:write scope', ...json(restError) },
+  '403': { description: 'The credential lacks the scope this needs', ...json(restError) },
 };
 const conflict = { '409': { description: 'A song with this name and artist exists', ...json(restError) } };
 

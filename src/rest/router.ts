@@ -137,16 +137,15 @@ export function createRestRouter({ createContext, maxBodyBytes }: RestRouterOpti
   rest.get('/v1/openapi.json', (_req, res) => {
     res.json(document);
   });
-  // The page loads its assets relatively, so it must be served at a path ending in "/".
-  rest.get('/v1/docs', (req, res, next) => {
-    if (req.path === '/v1/docs' && !req.originalUrl.split('?')[0]?.endsWith('/')) {
-      res.redirect(301, '/v1/docs/');
-      return;
-    }
-    next();
-  });
+  // The page loads its assets relatively, so it is served at "/v1/docs/" only; its assets beside
+  // it, and any other path there is the JSON 404 below.
   const docsOptions = { swaggerOptions: { validatorUrl: null }, customSiteTitle: 'Songs API (REST)' };
-  rest.use('/v1/docs', swaggerUi.serveFiles(document, docsOptions), swaggerUi.setup(document, docsOptions));
+  const docsPage = swaggerUi.setup(document, docsOptions);
+  rest.get('/v1/docs', (req, res, next) => {
+    if (req.originalUrl.split('?')[0]?.endsWith('/')) return docsPage(req, res, next);
+    res.redirect(301, '/v1/docs/');
+  });
+  rest.use('/v1/docs', swaggerUi.serveFiles(document, docsOptions));
 
   rest.get(
     '/v1/songs',
