@@ -1,17 +1,9 @@
 /** Helpers for the REST tests: plain `fetch` against a real server, as a non-TypeScript client would. */
 import { createReadStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Database } from '../../src/db/index.js';
 import { importSongs } from '../../src/import/import-songs.js';
-
-/**
- * The acceptance CSV, read where CI lays it: `shared/` beside the clone. It is never copied into
- * the project.
- */
-export const ACCEPTANCE_CSV = fileURLToPath(
-  new URL('../../../shared/acceptance/spotify_top_100_20241119.csv', import.meta.url),
-);
+import { ACCEPTANCE_CSV } from './acceptance-csv.js';
 
 /** Loads the 100 acceptance songs through the import, so the file is read exactly as `npm run import` reads it. */
 export async function importAcceptanceSongs(db: Database): Promise<void> {
