@@ -22,12 +22,14 @@ await db.migrate();
 const report = await importSongs(db, createReadStream(ACCEPTANCE_CSV));
 if (report.imported !== 100) throw new Error(`expected 100 acceptance songs, imported ${report.imported}`);
 const server = await serve(db, loadConfig({ PORT: '0', DATABASE_URL: 'pglite:memory' }));
+let status: number | null = null;
 try {
   const script = fileURLToPath(new URL('./original_client.py', import.meta.url));
   // Not spawnSync: the server answers from this process's event loop.
   const python = spawn(process.env.PYTHON ?? '/usr/bin/python3', [script, server.url], { stdio: 'inherit' });
-  const [status] = (await once(python, 'exit')) as [number | null];
-  process.exitCode = status ?? 1;
+  [status] = (await once(python, 'exit')) as [number | null];
 } finally {
   await server.close();
 }
+// Set after closing: PGlite's runtime resets the exit code when it shuts down.
+process.exitCode = status ?? 1;
