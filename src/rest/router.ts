@@ -125,20 +125,32 @@ const bodyParserErrors: ErrorRequestHandler = (error, _req, res, _next) => {
   send(res, internalError());
 };
 
-export function createRestRouter({ createContext, maxBodyBytes }: RestRouterOptions): express.Router {
-  const rest = express.Router();
-  const document = createRestOpenApiDocument();
-  const jsonBody = express.json({ limit: maxBodyBytes });
-  const songsFor = async (req: Request) => createCaller(await createContext(req)).song;
+/** The list procedure's input for a `GET /v1/songs` query string, or the 422 for it. */
+function listInput(req: Request) {
+  const query = lastValues(req.query);
+  const parsed = restSongListQuery.safeParse(query);
+  if (!parsed.success) throw validationError(parsed.error, (path) => ['query', ...path.map(String)], query);
+  const q = parsed.data;
+  return {
+    name: q.name,
+    artist: q.artist,
+    nameIlike: q.name__ilike,
+    artistIlike: q.artist__ilike,
+    streamsGte: q.streams__gte,
+    streamsLte: q.streams__lte,
+    releasedOnGte: q.released_on__gte,
+    releasedOnLte: q.released_on__lte,
+    orderBy: q.order_by,
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
 
-  rest.get('/ping', (_req, res) => {
-    res.json({ ping: 'pong!' });
-  });
-  rest.get('/v1/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  // The page loads its assets relatively, so it is served at "/v1/docs/" only; its assets beside
-  // it, and any other path there is the JSON 404 below.
+/**
+ * The docs page. It loads its assets relatively, so it is served at "/v1/docs/" only, its assets
+ * beside it; any other path there falls to the JSON 404.
+ */
+function mountDocs(rest: express.Router, document: object): void {
   const docsOptions = { swaggerOptions: { validatorUrl: null }, customSiteTitle: 'Songs API (REST)' };
   const docsPage = swaggerUi.setup(document, docsOptions);
   rest.get('/v1/docs', (req, res, next) => {
@@ -146,28 +158,16 @@ export function createRestRouter({ createContext, maxBodyBytes }: RestRouterOpti
     res.redirect(301, '/v1/docs/');
   });
   rest.use('/v1/docs', swaggerUi.serveFiles(document, docsOptions));
+}
+
+function mountSongs(rest: express.Router, { createContext, maxBodyBytes }: RestRouterOptions): void {
+  const jsonBody = express.json({ limit: maxBodyBytes });
+  const songsFor = async (req: Request) => createCaller(await createContext(req)).song;
 
   rest.get(
     '/v1/songs',
     handle(async (req, res) => {
-      const query = lastValues(req.query);
-      const parsed = restSongListQuery.safeParse(query);
-      if (!parsed.success)
-        throw validationError(parsed.error, (path) => ['query', ...path.map(String)], query);
-      const q = parsed.data;
-      const input = {
-        name: q.name,
-        artist: q.artist,
-        nameIlike: q.name__ilike,
-        artistIlike: q.artist__ilike,
-        streamsGte: q.streams__gte,
-        streamsLte: q.streams__lte,
-        releasedOnGte: q.released_on__gte,
-        releasedOnLte: q.released_on__lte,
-        orderBy: q.order_by,
-        limit: q.limit,
-        offset: q.offset,
-      };
+      const input = listInput(req);
       const page = await call(
         async () => createRestCaller(await createContext(req)).songList(input),
         inQuery,
@@ -227,6 +227,19 @@ export function createRestRouter({ createContext, maxBodyBytes }: RestRouterOpti
       res.status(204).end();
     }),
   );
+}
+
+export function createRestRouter(options: RestRouterOptions): express.Router {
+  const rest = express.Router();
+  const document = createRestOpenApiDocument();
+  rest.get('/ping', (_req, res) => {
+    res.json({ ping: 'pong!' });
+  });
+  rest.get('/v1/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  mountDocs(rest, document);
+  mountSongs(rest, options);
 
   // FastAPI's answers for a known path with another method, and for an unknown path under /v1.
   rest.all(['/v1/songs', '/v1/songs/:id'], (_req, res) => {

@@ -149,6 +149,7 @@ describe('invalid parameters: 422 located in the query by their REST names', () 
     ['limit=1.5', ['limit']],
     ['limit=', ['limit']],
     ['offset=-1', ['offset']],
+    ['offset=100000000000000000000', ['offset']],
     ['streams__gte=x', ['streams__gte']],
     ['streams__lte=0x10', ['streams__lte']],
     ['streams__gte=1e999', ['streams__gte']],
