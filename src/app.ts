@@ -1,6 +1,7 @@
 /**
  * The HTTP surface, in the order a request meets it: request id and log line, access (headers,
- * CORS, rate limits), the probes, tRPC at /trpc, then JSON answers for unknown paths and errors.
+ * CORS, rate limits), the probes, tRPC at /trpc, REST at /v1, then JSON answers for unknown paths
+ * and errors.
  * The concerns live in http/* and access/*; this file only orders them.
  */
 import express from 'express';
@@ -9,8 +10,10 @@ import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { screenBody } from './http/body-screen.js';
 import { jsonErrors, notFound } from './http/express-errors.js';
+import { MAX_BODY_BYTES } from './http/limits.js';
 import { createLogger, type Logger, requestLogging } from './http/logging.js';
 import { trpcHandler } from './http/trpc-handler.js';
+import { createRestRouter } from './rest/router.js';
 
 export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from './http/limits.js';
 
@@ -50,6 +53,14 @@ export function createApp(
     '/trpc',
     screenBody,
     trpcHandler(({ req }) => access.createRequestContext(req), access.responseMeta),
+  );
+
+  // The REST API under /v1 calls the same procedures with the same per-request context.
+  app.use(
+    createRestRouter({
+      createContext: (req) => access.createRequestContext(req),
+      maxBodyBytes: MAX_BODY_BYTES,
+    }),
   );
 
   app.use(notFound);

@@ -2,7 +2,7 @@
  * The one builder of song filters and orderings, shared by song.list and song.infinite so that
  * a page and its `total`, and an infinite walk and a list, always agree.
  */
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { SongFilter, SortField, SortKey } from './schemas.js';
 
 /** The columns that leave the server: every procedure selects exactly these. */
@@ -47,6 +47,25 @@ export function songWhere(filter: SongFilter): Prisma.SongWhereInput {
   if (filter.releasedOnLte !== undefined) {
     where.push({ releasedOn: { lte: filter.releasedOnLte } });
   }
+  return { AND: where };
+}
+
+/**
+ * REST only (fastapi-filter's `name__ilike`, `artist__ilike`; see src/rest/): caller-written ILIKE
+ * patterns, whose `%` and `_` ARE wildcards, unlike the tRPC filter's `*Contains`. On PostgreSQL
+ * Prisma compiles `equals` with `mode: 'insensitive'` to `column ILIKE $1` with the pattern as
+ * given (prisma/orm#10810; tests/rest pins it), so the trigram indexes serve it as they serve
+ * `contains`. Not offered to tRPC: its filter stays the contract's.
+ */
+export interface IlikePatterns {
+  nameIlike?: string | undefined;
+  artistIlike?: string | undefined;
+}
+
+export function songIlikeWhere({ nameIlike, artistIlike }: IlikePatterns): Prisma.SongWhereInput {
+  const where: Prisma.SongWhereInput[] = [];
+  if (nameIlike !== undefined) where.push({ name: { equals: nameIlike, mode: 'insensitive' } });
+  if (artistIlike !== undefined) where.push({ artist: { equals: artistIlike, mode: 'insensitive' } });
   return { AND: where };
 }
 
@@ -101,4 +120,28 @@ export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition
     ? { [leading.field]: { [leading.descending ? 'lte' : 'gte']: position.values[0] } }
     : { id: { gt: position.id } };
   return { AND: [leadingBound, { OR: branches }] };
+}
+
+/**
+ * One page of a limit/offset listing and the count of every row `where` matches, read in one
+ * snapshot so that they never disagree under concurrent writes (song.list and the REST list).
+ */
+export async function readOffsetPage(
+  prisma: PrismaClient,
+  page: { where: Prisma.SongWhereInput; terms: readonly SortTerm[]; limit: number; offset: number },
+) {
+  const [items, total] = await prisma.$transaction(
+    [
+      prisma.song.findMany({
+        where: page.where,
+        orderBy: songOrderBy(page.terms),
+        take: page.limit,
+        skip: page.offset,
+        select: songSelect,
+      }),
+      prisma.song.count({ where: page.where }),
+    ],
+    { isolationLevel: 'RepeatableRead' },
+  );
+  return { items, total, limit: page.limit, offset: page.offset };
 }

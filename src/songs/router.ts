@@ -3,7 +3,15 @@ import { TRPCError } from '@trpc/server';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { badInput, readProcedure, router, writeProcedure } from '../trpc.js';
 import { CursorError, cursorFingerprint, decodeCursor, encodeCursor } from './cursor.js';
-import { keysetWhere, parseOrderBy, type SortValue, songOrderBy, songSelect, songWhere } from './query.js';
+import {
+  keysetWhere,
+  parseOrderBy,
+  readOffsetPage,
+  type SortValue,
+  songOrderBy,
+  songSelect,
+  songWhere,
+} from './query.js';
 import {
   songByIdInput,
   songCreateSchema,
@@ -86,22 +94,12 @@ export const songRouter = router({
     .output(songListOutput)
     .query(async ({ ctx, input }) => {
       const { orderBy, limit, offset, ...filter } = input;
-      const where = songWhere(filter);
-      // One snapshot for the page and its total, so they never disagree under concurrent writes.
-      const [items, total] = await ctx.prisma.$transaction(
-        [
-          ctx.prisma.song.findMany({
-            where,
-            orderBy: songOrderBy(parseOrderBy(orderBy)),
-            take: limit,
-            skip: offset,
-            select: songSelect,
-          }),
-          ctx.prisma.song.count({ where }),
-        ],
-        { isolationLevel: 'RepeatableRead' },
-      );
-      return { items, total, limit, offset };
+      return readOffsetPage(ctx.prisma, {
+        where: songWhere(filter),
+        terms: parseOrderBy(orderBy),
+        limit,
+        offset,
+      });
     }),
 
   infinite: readProcedure

@@ -1,0 +1,253 @@
+/**
+ * The original FastAPI service's REST API (`/ping`, `/v1/songs…`), its OpenAPI document and docs
+ * page. Every handler translates the request into a procedure call made through
+ * `createCaller(context)`, and the answer (or error) back into FastAPI's shapes: validation,
+ * access rules, limits and error mapping are the procedures', exactly as over /trpc.
+ */
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { createCaller } from '../router.js';
+import type { Song } from '../songs/schemas.js';
+import type { Context } from '../trpc.js';
+import {
+  bodyError,
+  fromProcedureError,
+  internalError,
+  type Loc,
+  RestError,
+  validationError,
+} from './errors.js';
+import { createRestOpenApiDocument } from './openapi.js';
+import { createRestCaller } from './procedures.js';
+import { type RestSong, restSongCreate, restSongListQuery, restSongUpdate } from './schemas.js';
+
+export interface RestRouterOptions {
+  /** The procedures' context for a request (its credential, once access rules exist). */
+  createContext: (req: Request) => Context | Promise<Context>;
+  /** Largest JSON body read, as for /trpc. */
+  maxBodyBytes: number;
+}
+
+/** Procedure input names → the REST names a client wrote, for error locations. */
+const REST_NAMES: Record<string, string> = {
+  releasedOn: 'released_on',
+  nameIlike: 'name__ilike',
+  artistIlike: 'artist__ilike',
+  streamsGte: 'streams__gte',
+  streamsLte: 'streams__lte',
+  releasedOnGte: 'released_on__gte',
+  releasedOnLte: 'released_on__lte',
+  orderBy: 'order_by',
+};
+const restName = (key: PropertyKey | undefined) => (typeof key === 'string' ? (REST_NAMES[key] ?? key) : key);
+
+/** Where a procedure's input path was in the request: `{ id, data: {…} }` is path id and the body. */
+const inQuery = (path: PropertyKey[]): Loc =>
+  path.length > 0 ? ['query', String(restName(path[0]))] : ['query'];
+const inBody = (path: PropertyKey[]): Loc => [
+  'body',
+  ...path.slice(0, 1).map((key) => String(restName(key))),
+  ...path.slice(1).map((key) => (typeof key === 'number' ? key : String(key))),
+];
+const inPathOrBody = (path: PropertyKey[]): Loc =>
+  path[0] === 'data' ? inBody(path.slice(1)) : ['path', 'id'];
+
+export function toRestSong(song: Song): RestSong {
+  return {
+    id: song.id,
+    name: song.name,
+    artist: song.artist,
+    streams: song.streams,
+    released_on: calendarDay(song.releasedOn),
+    created_at: song.createdAt.toISOString(),
+  };
+}
+
+/** A `releasedOn` as "YYYY-MM-DD", whether the procedure returns it as a Date or already as a string. */
+function calendarDay(value: Date | string): string {
+  return typeof value === 'string' ? value : value.toISOString().slice(0, 10);
+}
+
+/** FastAPI reads the last of a repeated query parameter. */
+function lastValues(query: Request['query']): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? value.at(-1) : value]),
+  );
+}
+
+/** A JSON object body, or the 422 FastAPI gives for a missing or non-object one. */
+function objectBody(req: Request): Record<string, unknown> {
+  if (req.body === undefined) throw bodyError('A JSON request body is required', 'missing');
+  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+    throw bodyError('The request body must be a JSON object', 'model_attributes_type');
+  }
+  return req.body as Record<string, unknown>;
+}
+
+/** Runs a procedure call, turning its failure into the REST error for `locOf`. */
+async function call<T>(run: () => Promise<T>, locOf: (path: PropertyKey[]) => Loc): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const restError = fromProcedureError(error, locOf);
+    if (restError.status === 500) console.error('REST: procedure failed:', error);
+    throw restError;
+  }
+}
+
+function send(res: Response, error: RestError): void {
+  res.status(error.status).set(error.headers).json(error.body);
+}
+
+/** An async handler whose RestErrors are answers and whose other failures are a masked 500. */
+const handle =
+  (run: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+  async (req, res) => {
+    try {
+      await run(req, res);
+    } catch (error) {
+      if (!(error instanceof RestError)) console.error('REST: handler failed:', error);
+      send(res, error instanceof RestError ? error : internalError());
+    }
+  };
+
+/** body-parser's failures, in FastAPI's words: bad JSON is a 422, an oversized body a 413. */
+const bodyParserErrors: ErrorRequestHandler = (error, _req, res, _next) => {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed')
+    return send(res, bodyError('The body is not valid JSON', 'json_invalid'));
+  if (type === 'entity.too.large') return send(res, new RestError(413, { detail: 'Request body too large' }));
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return send(res, new RestError(status, { detail: 'Bad request' }));
+  }
+  console.error('REST: request failed:', error);
+  send(res, internalError());
+};
+
+/** The list procedure's input for a `GET /v1/songs` query string, or the 422 for it. */
+function listInput(req: Request) {
+  const query = lastValues(req.query);
+  const parsed = restSongListQuery.safeParse(query);
+  if (!parsed.success) throw validationError(parsed.error, (path) => ['query', ...path.map(String)], query);
+  const q = parsed.data;
+  return {
+    name: q.name,
+    artist: q.artist,
+    nameIlike: q.name__ilike,
+    artistIlike: q.artist__ilike,
+    streamsGte: q.streams__gte,
+    streamsLte: q.streams__lte,
+    releasedOnGte: q.released_on__gte,
+    releasedOnLte: q.released_on__lte,
+    orderBy: q.order_by,
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
+/**
+ * The docs page. It loads its assets relatively, so it is served at "/v1/docs/" only, its assets
+ * beside it; any other path there falls to the JSON 404.
+ */
+function mountDocs(rest: express.Router, document: object): void {
+  const docsOptions = { swaggerOptions: { validatorUrl: null }, customSiteTitle: 'Songs API (REST)' };
+  const docsPage = swaggerUi.setup(document, docsOptions);
+  rest.get('/v1/docs', (req, res, next) => {
+    if (req.originalUrl.split('?')[0]?.endsWith('/')) return docsPage(req, res, next);
+    res.redirect(301, '/v1/docs/');
+  });
+  rest.use('/v1/docs', swaggerUi.serveFiles(document, docsOptions));
+}
+
+function mountSongs(rest: express.Router, { createContext, maxBodyBytes }: RestRouterOptions): void {
+  const jsonBody = express.json({ limit: maxBodyBytes });
+  const songsFor = async (req: Request) => createCaller(await createContext(req)).song;
+
+  rest.get(
+    '/v1/songs',
+    handle(async (req, res) => {
+      const input = listInput(req);
+      const page = await call(
+        async () => createRestCaller(await createContext(req)).songList(input),
+        inQuery,
+      );
+      res.json({ ...page, items: page.items.map(toRestSong) });
+    }),
+  );
+
+  rest.post(
+    '/v1/songs',
+    jsonBody,
+    handle(async (req, res) => {
+      const body = objectBody(req);
+      const parsed = restSongCreate.safeParse(body);
+      if (!parsed.success) throw validationError(parsed.error, inBody, body);
+      const { released_on, ...fields } = parsed.data;
+      const song = await call(
+        async () => (await songsFor(req)).create({ ...fields, releasedOn: released_on }),
+        inBody,
+      );
+      res.status(201).json(toRestSong(song));
+    }),
+  );
+
+  rest.get(
+    '/v1/songs/:id',
+    handle(async (req, res) => {
+      const song = await call(
+        async () => (await songsFor(req)).byId({ id: String(req.params.id) }),
+        inPathOrBody,
+      );
+      // The original's read shape has no created_at.
+      const { created_at: _createdAt, ...read } = toRestSong(song);
+      res.json(read);
+    }),
+  );
+
+  rest.patch(
+    '/v1/songs/:id',
+    jsonBody,
+    handle(async (req, res) => {
+      const body = objectBody(req);
+      const parsed = restSongUpdate.safeParse(body);
+      if (!parsed.success) throw validationError(parsed.error, inBody, body);
+      const { released_on, ...fields } = parsed.data;
+      const data = released_on === undefined ? fields : { ...fields, releasedOn: released_on };
+      const id = String(req.params.id);
+      const song = await call(async () => (await songsFor(req)).update({ id, data }), inPathOrBody);
+      res.json(toRestSong(song));
+    }),
+  );
+
+  rest.delete(
+    '/v1/songs/:id',
+    handle(async (req, res) => {
+      await call(async () => (await songsFor(req)).delete({ id: String(req.params.id) }), inPathOrBody);
+      res.status(204).end();
+    }),
+  );
+}
+
+export function createRestRouter(options: RestRouterOptions): express.Router {
+  const rest = express.Router();
+  const document = createRestOpenApiDocument();
+  rest.get('/ping', (_req, res) => {
+    res.json({ ping: 'pong!' });
+  });
+  rest.get('/v1/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  mountDocs(rest, document);
+  mountSongs(rest, options);
+
+  // FastAPI's answers for a known path with another method, and for an unknown path under /v1.
+  rest.all(['/v1/songs', '/v1/songs/:id'], (_req, res) => {
+    res.status(405).json({ detail: 'Method Not Allowed' });
+  });
+  rest.use('/v1', (_req, res) => {
+    res.status(404).json({ detail: 'Not Found' });
+  });
+  rest.use(bodyParserErrors);
+  return rest;
+}
