@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createApiKey } from '../../src/access/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/index.js';
 import { importSongs } from '../../src/import/import-songs.js';
@@ -21,12 +22,16 @@ const db = await openDatabase('pglite:memory');
 await db.migrate();
 const report = await importSongs(db, createReadStream(ACCEPTANCE_CSV));
 if (report.imported !== 100) throw new Error(`expected 100 acceptance songs, imported ${report.imported}`);
-const server = await serve(db, loadConfig({ PORT: '0', DATABASE_URL: 'pglite:memory' }));
+const { key } = await createApiKey(db.prisma, { name: 'original-client', scopes: ['songs:write'] });
+const server = await serve(db, loadConfig({ PORT: '0', DATABASE_URL: 'pglite:memory', LOG_LEVEL: 'silent' }));
 let status: number | null = null;
 try {
   const script = fileURLToPath(new URL('./original_client.py', import.meta.url));
   // Not spawnSync: the server answers from this process's event loop.
-  const python = spawn(process.env.PYTHON ?? '/usr/bin/python3', [script, server.url], { stdio: 'inherit' });
+  const python = spawn(process.env.PYTHON ?? '/usr/bin/python3', [script, server.url], {
+    stdio: 'inherit',
+    env: { ...process.env, SONGS_API_KEY: key },
+  });
   [status] = (await once(python, 'exit')) as [number | null];
 } finally {
   await server.close();

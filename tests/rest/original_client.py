@@ -6,6 +6,7 @@ against a server holding the 100 songs of shared/acceptance/spotify_top_100_2024
 (tests/rest/original-client.ts starts one and runs this). Exits non-zero on the first mismatch.
 """
 
+import os
 import sys
 import uuid
 
@@ -13,7 +14,11 @@ import httpx
 
 
 def main(base_url: str) -> None:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+    # Writes need a credential here (the original had none): the one change a client makes is
+    # configuration, a default header, not code.
+    key = os.environ.get("SONGS_API_KEY")
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    with httpx.Client(base_url=base_url, timeout=10, headers=headers) as client:
         assert client.get("/ping").json() == {"ping": "pong!"}
 
         # The original's three acceptance tests.
