@@ -3,6 +3,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
+import { webPage } from './http/web.js';
 import { appRouter } from './router.js';
 import type { Context } from './trpc.js';
 
@@ -43,6 +44,8 @@ export function createApp(db: Pick<Database, 'prisma' | 'ping'>, _config: Config
       },
     }),
   );
+
+  app.use(webPage());
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });

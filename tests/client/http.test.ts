@@ -8,14 +8,15 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openThrowawayDatabase } from '../support/test-database.js';
-import { type BuiltClient, importBuiltClient } from './support/built-client.js';
+import { type BuiltClient, type BuiltSchemas, importBuiltClient } from './support/built-client.js';
 import { type LiveServer, startLiveServer } from './support/live-server.js';
 
 let built: BuiltClient;
+let schemas: BuiltSchemas;
 let server: LiveServer;
 
 beforeAll(async () => {
-  built = await importBuiltClient();
+  ({ client: built, schemas } = await importBuiltClient());
   const database = await openThrowawayDatabase();
   server = await startLiveServer({ database, closeDatabase: () => database.drop() });
 });
@@ -30,7 +31,7 @@ interface RecordedRequest {
 }
 
 /** A client whose fetch records every HTTP request it makes. */
-function recordingClient(options: { headers?: Record<string, string> } = {}) {
+function recordingClient(options: Omit<Parameters<BuiltClient['createSongsClient']>[0], 'url'> = {}) {
   const requests: RecordedRequest[] = [];
   const recordingFetch: typeof fetch = (input, init) => {
     requests.push({
@@ -167,6 +168,39 @@ describe('built client over HTTP', () => {
     expect(requests[0]?.headers.get('authorization')).toBe('Bearer test-token');
   });
 
+  it('sends a string token as a Bearer credential, next to the other headers', async () => {
+    const { songs, requests } = recordingClient({ token: 'key-1', headers: { 'x-trace': 'abc' } });
+    await songs.song.list.query({ limit: 1 });
+    expect(requests[0]?.headers.get('authorization')).toBe('Bearer key-1');
+    expect(requests[0]?.headers.get('x-trace')).toBe('abc');
+  });
+
+  it('calls a token function for every request, so a changed token is used at once', async () => {
+    let current: string | null = 'first';
+    const { songs, requests } = recordingClient({ token: async () => current });
+    await songs.song.list.query({ limit: 1 });
+    current = 'second';
+    await songs.song.list.query({ limit: 1 });
+    current = null;
+    await songs.song.list.query({ limit: 1 });
+    expect(requests.map((request) => request.headers.get('authorization'))).toEqual([
+      'Bearer first',
+      'Bearer second',
+      null,
+    ]);
+  });
+
+  it('splits a batch of more than 20 calls into several requests, each within the limit', async () => {
+    const { songs, requests } = recordingClient();
+    const pages = await Promise.all(
+      Array.from({ length: 45 }, (_, index) => songs.song.list.query({ limit: 1, offset: index })),
+    );
+    expect(pages).toHaveLength(45);
+    const callsPerRequest = requests.map((request) => new URL(request.url).pathname.split(',').length);
+    expect(callsPerRequest).toEqual([20, 20, 5]);
+    expect(built.MAX_BATCH_ITEMS).toBe(20);
+  });
+
   it('reports validation errors as BAD_REQUEST with zod field errors naming the field', async () => {
     const { songs } = recordingClient();
     const cases: [Promise<unknown>, string][] = [
@@ -226,7 +260,7 @@ describe('built client over HTTP', () => {
   });
 
   it('validates forms with the re-exported schemas exactly as the server does', () => {
-    const result = built.songCreateSchema.safeParse({
+    const result = schemas.songCreateSchema.safeParse({
       name: '',
       artist: 'x',
       streams: -1,
@@ -238,6 +272,6 @@ describe('built client over HTTP', () => {
       'releasedOn',
       'streams',
     ]);
-    expect(built.songListInput.parse(undefined)).toEqual({ orderBy: ['createdAt'], limit: 50, offset: 0 });
+    expect(schemas.songListInput.parse(undefined)).toEqual({ orderBy: ['createdAt'], limit: 50, offset: 0 });
   });
 });
