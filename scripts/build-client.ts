@@ -1,16 +1,21 @@
 /**
- * Builds the client package into client/dist (`npm run build:client`):
+ * Builds the client package into client/dist (`npm run build:client`), one file per entry point
+ * (index: the client; schemas: the zod input schemas; react: the React Query integration) plus
+ * the chunks they share:
  *
- * - index.js: ESM, bundled by esbuild from client/src/index.ts plus the server modules it reuses
- *   (src/songs/schemas.ts: zod only). The packages a consumer installs stay external.
- * - index.d.ts: one self-contained declaration file, bundled by rollup-plugin-dts. The Prisma client
- *   module is mapped to an opaque stub (client/build/prisma-client.stub.d.ts explains why), and the
- *   result is checked to import nothing but the package's declared dependencies.
+ * - *.js: ESM, bundled by esbuild from client/src plus the server module the schemas entry reuses
+ *   (src/songs/schemas.ts: zod only). The packages a consumer installs stay external, and the
+ *   main entry is checked to reach no zod at all.
+ * - *.d.ts: self-contained declarations, bundled by rollup-plugin-dts. The Prisma client module is
+ *   mapped to an opaque stub (client/build/prisma-client.stub.d.ts explains why), the result is
+ *   checked to import nothing but the package's declared dependencies, and the entries that reach
+ *   @trpc's types say which TypeScript lib those need (`Disposable`), so browser projects without
+ *   @types/node type-check them with skipLibCheck off.
  *
- * The HTTP end-to-end test imports `buildClientJavaScript` to get a fresh index.js in ~0.1 s.
+ * The HTTP end-to-end tests import `buildClientJavaScript` to get fresh .js files in ~0.1 s.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -20,7 +25,14 @@ import { dts } from 'rollup-plugin-dts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_DIR = path.join(ROOT, 'client');
 export const CLIENT_DIST = path.join(CLIENT_DIR, 'dist');
-const ENTRY = path.join(CLIENT_DIR, 'src', 'index.ts');
+/** Entry name (the file name in dist) to source; package.json's `exports` lists the same three. */
+export const CLIENT_ENTRIES = {
+  index: path.join(CLIENT_DIR, 'src', 'index.ts'),
+  schemas: path.join(CLIENT_DIR, 'src', 'schemas.ts'),
+  react: path.join(CLIENT_DIR, 'src', 'react.ts'),
+};
+/** @trpc/server's declarations use `Disposable`, which lib ES2022 lacks (without @types/node). */
+const DISPOSABLE_LIB_REFERENCE = '/// <reference lib="esnext.disposable" />';
 const PRISMA_CLIENT_MODULE = path.join(ROOT, 'src', 'generated', 'prisma', 'client');
 const PRISMA_CLIENT_STUB = path.join(CLIENT_DIR, 'build', 'prisma-client.stub.d.ts');
 
@@ -54,13 +66,14 @@ function assertOnlyDeclaredImports(what: string, specifiers: Iterable<string>): 
   }
 }
 
-/** client/dist/index.js. Returns its path. */
-export async function buildClientJavaScript(): Promise<string> {
-  const outfile = path.join(CLIENT_DIST, 'index.js');
+/** client/dist/{index,schemas,react}.js and their shared chunks. Returns the entries' paths. */
+export async function buildClientJavaScript(): Promise<Record<keyof typeof CLIENT_ENTRIES, string>> {
   const result = await build({
-    entryPoints: [ENTRY],
-    outfile,
+    entryPoints: CLIENT_ENTRIES,
+    outdir: CLIENT_DIST,
     bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     format: 'esm',
     // Browsers and Node alike: the bundle must not reach for Node built-ins.
     platform: 'neutral',
@@ -69,19 +82,49 @@ export async function buildClientJavaScript(): Promise<string> {
     metafile: true,
     logLevel: 'warning',
   });
-  const output = Object.values(result.metafile.outputs)[0];
+  const outputs = result.metafile.outputs;
   assertOnlyDeclaredImports(
-    'client/dist/index.js',
-    (output?.imports ?? []).map((item) => item.path),
+    'client/dist/*.js',
+    Object.values(outputs).flatMap((output) =>
+      output.imports.filter((item) => item.external).map((item) => item.path),
+    ),
   );
-  return outfile;
+  // What the main entry loads, chunks included: none of it may be zod (it belongs to ./schemas).
+  const mainOutput = path.relative(ROOT, path.join(CLIENT_DIST, 'index.js'));
+  const reached = new Set<string>();
+  const visit = (file: string) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    for (const item of outputs[file]?.imports ?? []) {
+      if (item.external) reached.add(item.path);
+      else visit(item.path);
+    }
+  };
+  visit(mainOutput);
+  if (reached.has('zod'))
+    throw new Error('client/dist/index.js reaches zod: keep schemas out of the main entry');
+  return {
+    index: path.join(CLIENT_DIST, 'index.js'),
+    schemas: path.join(CLIENT_DIST, 'schemas.js'),
+    react: path.join(CLIENT_DIST, 'react.js'),
+  };
 }
 
-/** client/dist/index.d.ts. Returns its path. */
-export async function buildClientDeclarations(): Promise<string> {
-  const file = path.join(CLIENT_DIST, 'index.d.ts');
+/**
+ * client/dist/{index,schemas,react}.d.ts, each self-contained: one rollup run per entry, since a
+ * shared chunk would have to export the server's private types (its Context) to be portable.
+ */
+export async function buildClientDeclarations(): Promise<void> {
+  await Promise.all(
+    Object.entries(CLIENT_ENTRIES).map(([name, entry]) =>
+      buildDeclarationFile(entry, path.join(CLIENT_DIST, `${name}.d.ts`)),
+    ),
+  );
+}
+
+async function buildDeclarationFile(entry: string, file: string): Promise<void> {
   const bundle = await rollup({
-    input: ENTRY,
+    input: entry,
     plugins: [
       {
         name: 'prisma-client-stub',
@@ -107,10 +150,12 @@ export async function buildClientDeclarations(): Promise<string> {
   const specifiers = [...text.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
     (match) => match[1] ?? match[2] ?? '',
   );
-  assertOnlyDeclaredImports('client/dist/index.d.ts', specifiers);
+  assertOnlyDeclaredImports(path.relative(ROOT, file), specifiers);
   // Triple-slash references would pull in ambient types (e.g. `types="node"`) behind our back.
-  if (/^\/\/\/\s*<reference/m.test(text)) throw new Error('client/dist/index.d.ts has a /// <reference>');
-  return file;
+  if (/^\/\/\/\s*<reference/m.test(text)) throw new Error(`${file} has a /// <reference>`);
+  if (specifiers.some((specifier) => specifier.startsWith('@trpc/'))) {
+    await writeFile(file, `${DISPOSABLE_LIB_REFERENCE}\n${text}`);
+  }
 }
 
 export async function buildClient(): Promise<void> {
@@ -122,8 +167,5 @@ export async function buildClient(): Promise<void> {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   await buildClient();
-  const lines = (await readFile(path.join(CLIENT_DIST, 'index.d.ts'), 'utf8')).trimEnd().split('\n').length;
-  console.log(
-    `client/dist built in ${Math.round(performance.now() - started)} ms (index.d.ts: ${lines} lines)`,
-  );
+  console.log(`client/dist built in ${Math.round(performance.now() - started)} ms`);
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP surface, in the order a request meets it: request id and log line, access (headers,
- * CORS, rate limits), the probes, tRPC at /trpc, REST at /v1, then JSON answers for unknown paths
- * and errors.
+ * CORS, rate limits), the probes, tRPC at /trpc, REST at /v1, the songs page at /, then JSON answers
+ * for unknown paths and errors.
  * The concerns live in http/* and access/*; this file only orders them.
  */
 import express from 'express';
@@ -13,6 +13,7 @@ import { jsonErrors, notFound } from './http/express-errors.js';
 import { MAX_BODY_BYTES } from './http/limits.js';
 import { createLogger, type Logger, requestLogging } from './http/logging.js';
 import { trpcHandler } from './http/trpc-handler.js';
+import { webPage } from './http/web.js';
 import { createRestRouter } from './rest/router.js';
 
 export { MAX_BATCH_SIZE, MAX_BODY_BYTES } from './http/limits.js';
@@ -62,6 +63,9 @@ export function createApp(
       maxBodyBytes: MAX_BODY_BYTES,
     }),
   );
+
+  // The songs page (web/, built on install) at /.
+  app.use(webPage());
 
   app.use(notFound);
   app.use(jsonErrors);

@@ -1,14 +1,18 @@
 /**
- * A frontend's view of @songs-api/client. scripts/check-client-package.ts copies this file into a
- * scratch project that has only the packed client and its declared dependencies installed, then
- * type-checks it (NodeNext and Bundler resolution), compiles it and runs `exercise` against a live
- * server. Every `@ts-expect-error` below marks a mistake that must keep failing to compile: if one
- * starts compiling, tsc reports the directive as unused and the check fails.
+ * A frontend's view of @songs-api/client. scripts/check-client-package.ts copies this file into
+ * scratch projects that have only the packed client and the packages a user would install,
+ * type-checks it (NodeNext and Bundler resolution, skipLibCheck off, no @types/node), compiles it
+ * and runs `exercise` against a live server, once west and once east of UTC. Every
+ * `@ts-expect-error` below marks a mistake that must keep failing to compile: if one starts
+ * compiling, tsc reports the directive as unused and the check fails.
  */
 import {
   type AppRouter,
+  calendarDateString,
   createSongsClient,
+  formatCalendarDate,
   isSongsClientError,
+  MAX_BATCH_ITEMS,
   type RouterInputs,
   type RouterOutputs,
   type Song,
@@ -18,23 +22,27 @@ import {
   type SongListInput,
   type SongListOutput,
   type SongSortKey,
-  songCreateSchema,
-  songListInput,
-  songPatchSchema,
 } from '@songs-api/client';
+import { songCreateSchema, songListInput, songPatchSchema } from '@songs-api/client/schemas';
 import type { inferRouterOutputs } from '@trpc/server';
 
 /** Compile-time equality, so the shapes below are pinned exactly rather than merely assignable. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<_T extends true>(): void {}
 
-// Outputs are plain objects with Dates, not Prisma types.
+/**
+ * How `releasedOn` arrives. CONTRACT.md says a "YYYY-MM-DD" string; it is `Date` until the
+ * server's schemas make that change, and then this one line becomes `string`.
+ */
+type ReleasedOn = Date;
+
+// Outputs are plain objects, not Prisma types; the instants are Dates.
 type PlainSong = {
   id: string;
   name: string;
   artist: string;
   streams: number;
-  releasedOn: string;
+  releasedOn: ReleasedOn;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -59,8 +67,11 @@ assertType<
 >();
 assertType<Equal<RouterInputs['song']['byId'], { id: string }>>();
 
-/** Runs every procedure once; the check's runner calls it with the live server's tRPC URL. */
-export async function exercise(url: string): Promise<string[]> {
+/**
+ * Runs every procedure once; the check's runner calls it with the live server's tRPC URL and a
+ * credential allowed to write (empty when the server asks for none).
+ */
+export async function exercise(url: string, token: string): Promise<string[]> {
   let requests = 0;
   const countingFetch: typeof fetch = (input, init) => {
     requests += 1;
@@ -68,6 +79,7 @@ export async function exercise(url: string): Promise<string[]> {
   };
   const songs = createSongsClient({
     url,
+    token: async () => token || undefined,
     headers: () => ({ 'x-consumer-check': '1' }),
     fetch: countingFetch,
   });
@@ -79,8 +91,11 @@ export async function exercise(url: string): Promise<string[]> {
     streams: 2.1,
     releasedOn: '2020-03-27',
   });
-  const releasedOn: string = created.releasedOn;
-  report.push(`create ${created.id} releasedOn=${releasedOn}`);
+  const releasedOn: ReleasedOn = created.releasedOn;
+  // The same calendar day whatever the process's time zone (the runner sets TZ).
+  report.push(
+    `create ${created.id} releasedOn=${calendarDateString(releasedOn)} (${formatCalendarDate(releasedOn, 'en-US')})`,
+  );
 
   const found = await songs.song.byId.query({ id: created.id });
   report.push(`byId ${found.name}`);
@@ -88,7 +103,7 @@ export async function exercise(url: string): Promise<string[]> {
   const updated = await songs.song.update.mutate({ id: created.id, data: { streams: 2.2 } });
   report.push(`update streams=${updated.streams}`);
 
-  const filter: SongFilter = { artistContains: 'dua lipa', releasedOnGte: new Date('2020-01-01') };
+  const filter: SongFilter = { artistContains: 'dua lipa', releasedOnGte: '2020-01-01' };
   const listInput: SongListInput = { ...filter, orderBy: ['-streams', 'name'], limit: 10, offset: 0 };
   const page = await songs.song.list.query(listInput);
   report.push(`list total=${page.total} first=${page.items[0]?.name}`);
@@ -107,9 +122,15 @@ export async function exercise(url: string): Promise<string[]> {
     report.push(`error ${error.data?.code} name=${nameErrors?.length ?? 0}`);
   }
 
+  // More calls than one batch may carry: the link splits them, so the server never refuses one.
+  requests = 0;
+  const many = await Promise.all(
+    Array.from({ length: MAX_BATCH_ITEMS * 2 + 1 }, () => songs.song.byId.query({ id: created.id })),
+  );
+  report.push(`batch calls=${many.length} requests=${requests}`);
+
   const deleted = await songs.song.delete.mutate({ id: created.id });
   report.push(`delete ${deleted.id === created.id}`);
-  report.push(`requests ${requests}`);
   return report;
 }
 
@@ -151,9 +172,11 @@ export async function mistakes(url: string): Promise<void> {
   await songs.song.list.mutate({});
 
   const song = await songs.song.byId.query({ id: 'a' });
-  // @ts-expect-error: releasedOn arrives as a "YYYY-MM-DD" string, not a Date
-  const releasedOn: Date = song.releasedOn;
+  // @ts-expect-error: createdAt is an instant, a Date, not a string
+  const createdAt: string = song.createdAt;
   // @ts-expect-error: outputs carry nothing from the database layer
   song.$prisma;
-  void releasedOn;
+  // @ts-expect-error: a token is a string or a function returning one, not a number
+  createSongsClient({ url, token: 42 });
+  void createdAt;
 }

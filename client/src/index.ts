@@ -2,15 +2,15 @@
  * @songs-api/client: a typed tRPC client for the Songs API.
  *
  *   const songs = createSongsClient({ url: 'http://localhost:3000/trpc' });
- *   const { items, total } = await songs.song.list.query({ artistContains: 'dua', orderBy: ['-streams'] });
+ *   const { items, total } = await songs.song.list.query({ artistContains: 'tides', orderBy: ['-streams'] });
  *
- * Everything here is built from the server's own router type and zod schemas, so the client cannot
- * drift from the API. scripts/build-client.ts bundles it into client/dist (see client/README.md for
- * how the published .d.ts is kept free of server-only types such as Prisma's).
+ * The types come from the server's own router, so the client cannot drift from the API. This entry
+ * has no zod at run time: the input schemas are in `@songs-api/client/schemas`, the React Query
+ * integration in `@songs-api/client/react`. scripts/build-client.ts bundles the three into
+ * client/dist (client/README.md explains how server-only types are kept out of the .d.ts).
  */
 import {
   createTRPCClient,
-  type HTTPBatchLinkOptions,
   httpBatchLink,
   type TRPCClient,
   TRPCClientError,
@@ -20,11 +20,12 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
 import type { AppRouter } from '../../src/router.js';
 
+export { calendarDateString, formatCalendarDate } from './calendar-date.js';
 export type { AppRouter };
 
 /** Every procedure's input, as a caller writes it: `RouterInputs['song']['list']`. */
 export type RouterInputs = inferRouterInputs<AppRouter>;
-/** Every procedure's output, as the client receives it (Dates as `Date`): `RouterOutputs['song']['byId']`. */
+/** Every procedure's output, as the client receives it: `RouterOutputs['song']['byId']`. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 /** A song as every procedure returns it. */
@@ -42,62 +43,64 @@ export type SongFilter = Omit<SongListInput, 'orderBy' | 'limit' | 'offset'>;
 /** One `orderBy` entry: a field, or `-field` for descending. */
 export type SongSortKey = NonNullable<SongListInput['orderBy']>[number];
 
-// The server's own input schemas (zod only), for frontends that validate forms before sending.
-export {
-  ORDER_BY_MAX_KEYS,
-  orderBySchema,
-  PAGE_LIMIT_DEFAULT,
-  PAGE_LIMIT_MAX,
-  SORT_FIELDS,
-  songByIdInput,
-  songCreateSchema,
-  songDeleteInput,
-  songFilterSchema,
-  songIdSchema,
-  songInfiniteInput,
-  songInfiniteOutput,
-  songListInput,
-  songListOutput,
-  songPatchSchema,
-  songSchema,
-  songUpdateInput,
-  TEXT_MAX_LENGTH,
-} from '../../src/songs/schemas.js';
+/**
+ * The most calls one HTTP request carries. The server refuses bigger batches, so the batching link
+ * splits anything larger into several requests by itself.
+ */
+export const MAX_BATCH_ITEMS = 20;
 
-type BatchLinkOptions = HTTPBatchLinkOptions<AppRouter['_def']['_config']['$types']>;
+/** Header names and values sent with a request. */
+export type SongsClientHeaders = Record<string, string>;
+
+/** A Bearer credential, or a function that returns one (or nothing, for an anonymous call). */
+export type SongsClientToken =
+  | string
+  | (() => string | null | undefined | Promise<string | null | undefined>);
 
 export interface SongsClientOptions {
-  /** The tRPC endpoint, e.g. `http://localhost:3000/trpc`. */
+  /** The tRPC endpoint, e.g. `http://localhost:3000/trpc` (or `/trpc` on the same origin). */
   url: string;
-  /** Sent with every request: an object, or a function called per batch (e.g. to read a token). */
-  headers?: BatchLinkOptions['headers'];
+  /**
+   * An API key or JWT, sent as `Authorization: Bearer …` (writes need the `songs:write` scope).
+   * A function is called for every HTTP request, so it can read a token that changes.
+   */
+  token?: SongsClientToken;
+  /** Extra headers for every request: an object, or a function called for every request. */
+  headers?: SongsClientHeaders | (() => SongsClientHeaders | Promise<SongsClientHeaders>);
   /**
    * A `fetch` to use instead of the global one (tests, server-side rendering, auth wrappers).
-   * Typed as the platform's own `fetch` rather than tRPC's looser `FetchEsque`, so that `fetch`
-   * and wrappers around it fit even under `exactOptionalPropertyTypes`.
+   * Typed as the platform's own `fetch` so that it and wrappers around it fit even under
+   * `exactOptionalPropertyTypes`.
    */
   fetch?: typeof globalThis.fetch;
 }
 
 export type SongsClient = TRPCClient<AppRouter>;
 
+async function requestHeaders(options: SongsClientOptions): Promise<SongsClientHeaders> {
+  const headers = typeof options.headers === 'function' ? await options.headers() : { ...options.headers };
+  const token = typeof options.token === 'function' ? await options.token() : options.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
 /**
- * The links `createSongsClient` uses, for integrations that build the tRPC client themselves
- * (e.g. `createTRPCReact<AppRouter>().createClient({ links: createSongsLinks({ url }) })`).
- * superjson must match the server's transformer; it is what turns dates back into `Date`s.
+ * The links `createSongsClient` uses, for integrations that build the tRPC client themselves.
+ * superjson must match the server's transformer; it is what turns `createdAt` back into a `Date`.
  */
 export function createSongsLinks(options: SongsClientOptions): TRPCLink<AppRouter>[] {
   return [
     httpBatchLink<AppRouter>({
       url: options.url,
       transformer: superjson,
-      ...(options.headers === undefined ? {} : { headers: options.headers }),
+      maxItems: MAX_BATCH_ITEMS,
+      headers: () => requestHeaders(options),
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     }),
   ];
 }
 
-/** A typed client: calls made in the same tick travel as one batched HTTP request. */
+/** A typed client: calls made in the same tick travel as one batched HTTP request (20 calls at most). */
 export function createSongsClient(options: SongsClientOptions): SongsClient {
   return createTRPCClient<AppRouter>({ links: createSongsLinks(options) });
 }

@@ -9,18 +9,21 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/api-keys.js';
 import { openThrowawayDatabase } from '../support/test-database.js';
-import { type BuiltClient, importBuiltClient } from './support/built-client.js';
+import { type BuiltClient, type BuiltSchemas, importBuiltClient } from './support/built-client.js';
 import { type LiveServer, startLiveServer } from './support/live-server.js';
 
 let built: BuiltClient;
+let schemas: BuiltSchemas;
 let server: LiveServer;
-/** A songs:write API key in the server's database: writes need one. */
+/** songs:write API keys in the server's database: writes need one, and unknown keys are refused. */
 let writerKey: string;
+let otherKey: string;
 
 beforeAll(async () => {
-  built = await importBuiltClient();
+  ({ client: built, schemas } = await importBuiltClient());
   const database = await openThrowawayDatabase();
   writerKey = (await createApiKey(database.prisma, { name: 'client-test', scopes: ['songs:write'] })).key;
+  otherKey = (await createApiKey(database.prisma, { name: 'client-test-2', scopes: ['songs:write'] })).key;
   server = await startLiveServer({ database, closeDatabase: () => database.drop() });
 });
 afterAll(async () => {
@@ -35,7 +38,7 @@ interface RecordedRequest {
 
 /** A client whose fetch records every HTTP request it makes (and sends the writer key by default). */
 function recordingClient(
-  options: { headers?: Record<string, string> } = { headers: { authorization: `Bearer ${writerKey}` } },
+  options: Omit<Parameters<BuiltClient['createSongsClient']>[0], 'url'> = { token: writerKey },
 ) {
   const requests: RecordedRequest[] = [];
   const recordingFetch: typeof fetch = (input, init) => {
@@ -175,6 +178,39 @@ describe('built client over HTTP', () => {
     expect(requests[0]?.headers.get('x-request-id')).toBe('r-1');
   });
 
+  it('sends a string token as a Bearer credential, next to the other headers', async () => {
+    const { songs, requests } = recordingClient({ token: writerKey, headers: { 'x-trace': 'abc' } });
+    await songs.song.list.query({ limit: 1 });
+    expect(requests[0]?.headers.get('authorization')).toBe(`Bearer ${writerKey}`);
+    expect(requests[0]?.headers.get('x-trace')).toBe('abc');
+  });
+
+  it('calls a token function for every request, so a changed token is used at once', async () => {
+    let current: string | null = writerKey;
+    const { songs, requests } = recordingClient({ token: async () => current });
+    await songs.song.list.query({ limit: 1 });
+    current = otherKey;
+    await songs.song.list.query({ limit: 1 });
+    current = null;
+    await songs.song.list.query({ limit: 1 });
+    expect(requests.map((request) => request.headers.get('authorization'))).toEqual([
+      `Bearer ${writerKey}`,
+      `Bearer ${otherKey}`,
+      null,
+    ]);
+  });
+
+  it('splits a batch of more than 20 calls into several requests, each within the limit', async () => {
+    const { songs, requests } = recordingClient();
+    const pages = await Promise.all(
+      Array.from({ length: 45 }, (_, index) => songs.song.list.query({ limit: 1, offset: index })),
+    );
+    expect(pages).toHaveLength(45);
+    const callsPerRequest = requests.map((request) => new URL(request.url).pathname.split(',').length);
+    expect(callsPerRequest).toEqual([20, 20, 5]);
+    expect(built.MAX_BATCH_ITEMS).toBe(20);
+  });
+
   it('reports validation errors as BAD_REQUEST with zod field errors naming the field', async () => {
     const { songs } = recordingClient();
     const cases: [Promise<unknown>, string][] = [
@@ -234,7 +270,7 @@ describe('built client over HTTP', () => {
   });
 
   it('validates forms with the re-exported schemas exactly as the server does', () => {
-    const result = built.songCreateSchema.safeParse({
+    const result = schemas.songCreateSchema.safeParse({
       name: '',
       artist: 'x',
       streams: -1,
@@ -246,6 +282,6 @@ describe('built client over HTTP', () => {
       'releasedOn',
       'streams',
     ]);
-    expect(built.songListInput.parse(undefined)).toEqual({ orderBy: ['createdAt'], limit: 50, offset: 0 });
+    expect(schemas.songListInput.parse(undefined)).toEqual({ orderBy: ['createdAt'], limit: 50, offset: 0 });
   });
 });

@@ -1,23 +1,18 @@
 /**
- * The real Express app (createApp) on a free port, for driving the built client over HTTP.
+ * The real Express app (createApp: /trpc, and the songs page at `/` when web/dist is built) on a
+ * free port, for driving the built client and the page over HTTP.
  *
  *   await using server = await startLiveServer({ database, closeDatabase: () => database.drop() });
  *   const songs = createSongsClient({ url: server.trpcUrl });
  *
- * `pages` are served from the same origin as /trpc, so a browser page can call the API without
- * CORS (the app deliberately has none). Disposing the server ends its connections, then closes
- * the database.
+ * `config` takes environment values as tests/support/config.ts does (`{ CORS_ORIGINS: … }`).
+ * Disposing the server ends its connections, then closes the database.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/app.js';
 import type { Database } from '../../../src/db/index.js';
 import { testConfig } from '../../support/config.js';
-
-export interface StaticPage {
-  contentType: string;
-  body: string;
-}
 
 export interface LiveServer extends AsyncDisposable {
   /** `http://127.0.0.1:<port>` */
@@ -26,29 +21,16 @@ export interface LiveServer extends AsyncDisposable {
   readonly trpcUrl: string;
 }
 
-export async function startLiveServer(options: {
-  database: Pick<Database, 'prisma' | 'ping'>;
-  closeDatabase: () => Promise<void>;
-  pages?: Readonly<Record<string, StaticPage>>;
-}): Promise<LiveServer> {
-  const app = createApp(options.database, testConfig());
-  const pages = options.pages ?? {};
-  const server = createServer((request, response) => {
-    const page = request.method === 'GET' ? pages[request.url ?? ''] : undefined;
-    if (!page) {
-      app(request, response);
-      return;
-    }
-    response.writeHead(200, { 'content-type': page.contentType, 'cache-control': 'no-store' });
-    response.end(page.body);
-  });
+/** Any request handler on a free port of 127.0.0.1; `close` runs after the server has closed. */
+export async function listen(handler: RequestListener, close = async () => {}): Promise<LiveServer> {
+  const server = createServer(handler);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);
     });
   } catch (error) {
-    await options.closeDatabase();
+    await close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -61,7 +43,16 @@ export async function startLiveServer(options: {
       // Keep-alive sockets (the client's fetch, the browser) would otherwise hold close() open.
       server.closeAllConnections();
       await closed;
-      await options.closeDatabase();
+      await close();
     },
   };
+}
+
+export function startLiveServer(options: {
+  database: Pick<Database, 'prisma' | 'ping'>;
+  closeDatabase: () => Promise<void>;
+  config?: Record<string, string>;
+}): Promise<LiveServer> {
+  const app = createApp(options.database, testConfig(options.config));
+  return listen(app, options.closeDatabase);
 }
