@@ -9,21 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../src/generated/prisma/client.js';
+import { songSelect } from '../src/songs/query.js';
 import { adminQuery, databaseUrl } from '../tests/support/postgres-admin.js';
 import { compileStack, startCompiledStack } from './compiled-stack.js';
 import { median, POSTGRES_URL, printTable } from './stats.js';
 
 const CALLS = Number(process.argv[2] ?? 300);
 const SONGS = 10_000;
-const select = {
-  id: true,
-  name: true,
-  artist: true,
-  streams: true,
-  releasedOn: true,
-  createdAt: true,
-  updatedAt: true,
-} as const;
+
 const COLUMNS = `id, name, artist, streams, released_on AS "releasedOn", created_at AS "createdAt",
   updated_at AS "updatedAt"`;
 const LIST_SQL = `SELECT total.count AS total, coalesce(page.items, '[]') AS items
@@ -66,11 +59,12 @@ try {
     orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }],
     take: 50,
     skip: 0,
-    select,
+    select: songSelect,
   };
 
   const cases: Record<string, () => Promise<unknown>> = {
-    'byId: prisma.song.findUnique (today)': () => prisma.song.findUnique({ where: { id: anyId() }, select }),
+    'byId: prisma.song.findUnique (today)': () =>
+      prisma.song.findUnique({ where: { id: anyId() }, select: songSelect }),
     'byId: pg, one statement (raw server)': () =>
       pool.query(`SELECT ${COLUMNS} FROM songs WHERE id = $1`, [anyId()]),
     'list: $transaction([findMany, count]), RepeatableRead (today)': () =>
