@@ -36,8 +36,13 @@ const PRISMA_FAULTS: Record<string, DatabaseFault> = {
   P2037: 'busy', // too many connections (SQLSTATE 53300)
 };
 
-/** SQLSTATEs that say "not now" rather than "not this request" (PostgreSQL appendix A). */
-function sqlStateFault(code: string): DatabaseFault | null {
+/**
+ * SQLSTATEs that say "not now" rather than "not this request" (PostgreSQL appendix A). A FATAL
+ * (or PANIC) error ends the session whatever its code, e.g. 55000 "database is not currently
+ * accepting connections" when a new pooled connection is refused: the database is out of reach.
+ */
+function sqlStateFault(code: string, severity?: unknown): DatabaseFault | null {
+  if (severity === 'FATAL' || severity === 'PANIC') return 'connection';
   if (code === '57014') return 'timeout'; // query_canceled: statement_timeout fired
   if (code === '55P03') return 'timeout'; // lock_not_available: lock_timeout fired
   if (code === '40001' || code === '40P01') return 'conflict'; // serialization failure, deadlock
@@ -85,7 +90,7 @@ function adapterFault(adapterError: Loose): DatabaseFault | null {
   if (typeof cause.kind === 'string' && cause.kind in ADAPTER_KIND_FAULTS)
     return ADAPTER_KIND_FAULTS[cause.kind] ?? null;
   const sqlState = cause.originalCode ?? cause.code;
-  return typeof sqlState === 'string' ? sqlStateFault(sqlState) : null;
+  return typeof sqlState === 'string' ? sqlStateFault(sqlState, cause.severity) : null;
 }
 
 /** P2028 covers several transaction-manager failures: only the timeouts are faults. */
@@ -114,7 +119,7 @@ function faultOf(error: unknown): DatabaseFault | null {
   if (typeof code === 'string') {
     if (SOCKET_FAULTS.has(code)) return 'connection';
     // A PostgreSQL error straight from pg carries its SQLSTATE and a severity.
-    if (typeof object.severity === 'string') return sqlStateFault(code);
+    if (typeof object.severity === 'string') return sqlStateFault(code, object.severity);
   }
   const message = typeof object.message === 'string' ? object.message : '';
   return MESSAGE_FAULTS.find(([pattern]) => pattern.test(message))?.[1] ?? null;

@@ -100,6 +100,13 @@ describe('database errors through createCaller', () => {
     ],
     ['statement timeout (SQLSTATE 57014)', () => postgresError('57014')],
     ['server shutting down (SQLSTATE 57P01)', () => postgresError('57P01')],
+    [
+      'a new connection refused (SQLSTATE 55000, FATAL: database not accepting connections)',
+      () =>
+        knownError('P2039', 'Database error. Code: `55000`.', {
+          driverAdapterError: adapterError({ kind: 'postgres', originalCode: '55000', severity: 'FATAL' }),
+        }),
+    ],
     ['deadlock (SQLSTATE 40P01)', () => postgresError('40P01')],
     ['an unwrapped DriverAdapterError', () => adapterError({ kind: 'DatabaseNotReachable', host: 'db' })],
     [
