@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { createApiKey } from '../src/access/api-keys.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/index.js';
 import { serve } from '../src/server.js';
@@ -39,7 +40,13 @@ interface Outcome {
 }
 
 /** One client: requests back to back until `until`, every outcome recorded. */
-async function client(url: string, until: number, outcomes: Outcome[], index: number): Promise<void> {
+async function client(
+  url: string,
+  key: string,
+  until: number,
+  outcomes: Outcome[],
+  index: number,
+): Promise<void> {
   let n = 0;
   while (Date.now() < until) {
     const read = (index + n++) % 5 !== 0;
@@ -52,7 +59,7 @@ async function client(url: string, until: number, outcomes: Outcome[], index: nu
           })
         : await fetch(`${url}/trpc/song.create`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
             body: JSON.stringify({
               json: {
                 name: `Outage ${index}-${n}-${randomBytes(3).toString('hex')}`,
@@ -72,6 +79,9 @@ async function client(url: string, until: number, outcomes: Outcome[], index: nu
   }
 }
 
+/** Rate limits off: these runs measure faults and shutdown, not budgets. */
+const UNLIMITED = { RATE_LIMIT_READ: '0', RATE_LIMIT_WRITE: '0' };
+
 const countBy = (items: string[]) =>
   Object.fromEntries(
     [...new Set(items)].sort().map((key) => [key, items.filter((item) => item === key).length]),
@@ -80,7 +90,9 @@ const countBy = (items: string[]) =>
 async function outage(url: string): Promise<void> {
   const db = await openDatabase(url);
   await db.migrate();
-  const config = loadConfig({ PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const { key } = await createApiKey(db.prisma, { name: 'bench-outage', scopes: ['songs:write'] });
+  // Rate limits off: this measures faults, not budgets.
+  const config = loadConfig({ ...UNLIMITED, PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'silent' });
   const running = await serve(db, config);
   const outcomes: Outcome[] = [];
   const start = Date.now();
@@ -88,7 +100,7 @@ async function outage(url: string): Promise<void> {
   let backAt = 0;
   try {
     const clients = Array.from({ length: CLIENTS }, (_, i) =>
-      client(running.url, start + RUN_MS, outcomes, i),
+      client(running.url, key, start + RUN_MS, outcomes, i),
     );
     await new Promise((resolve) => setTimeout(resolve, STOP_AT_MS));
     stoppedAt = Date.now();
@@ -129,6 +141,10 @@ async function outage(url: string): Promise<void> {
 
 async function drain(url: string): Promise<void> {
   const root = path.resolve(import.meta.dirname, '..');
+  const db = await openDatabase(url);
+  await db.migrate();
+  const { key } = await createApiKey(db.prisma, { name: 'bench-drain', scopes: ['songs:write'] });
+  await db.close();
   const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
@@ -137,6 +153,7 @@ async function drain(url: string): Promise<void> {
       DATABASE_URL: url,
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
+      ...UNLIMITED,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -150,7 +167,7 @@ async function drain(url: string): Promise<void> {
   const outcomes: Outcome[] = [];
   const exited = once(child, 'exit');
   const clients = Array.from({ length: CLIENTS }, (_, i) =>
-    client(serverUrl, Date.now() + 60_000, outcomes, i),
+    client(serverUrl, key, Date.now() + 60_000, outcomes, i),
   );
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const signalledAt = Date.now();

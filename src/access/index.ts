@@ -9,6 +9,7 @@
 import type { TRPCError } from '@trpc/server';
 import express, { type Request, type RequestHandler } from 'express';
 import type { Config } from '../config.js';
+import { toTRPCError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Auth, Context } from '../trpc.js';
 import { browserSecurity } from './browser.js';
@@ -59,7 +60,8 @@ export function createAccess(prisma: PrismaClient, config: Config): Access {
     middleware,
     async createRequestContext(req) {
       const outcome = await outcomeOf(req);
-      if (outcome.error !== undefined) throw outcome.error;
+      // A key lookup that meets a database fault is a 503 like any procedure's (errors.ts).
+      if (outcome.error !== undefined) throw toTRPCError(outcome.error) ?? outcome.error;
       return { prisma, auth: outcome.auth ?? null, readAccess: config.READ_ACCESS };
     },
     responseMeta: ({ errors }) =>

@@ -5,9 +5,12 @@
  */
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { TRPCError } from '@trpc/server';
+import type { Request } from 'express';
 import superjson from 'superjson';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockDeep } from 'vitest-mock-extended';
+import { generateApiKey } from '../../src/access/api-keys.js';
+import { createAccess } from '../../src/access/index.js';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.js';
 import { type AppRouter, createCaller } from '../../src/router.js';
 import { serve } from '../../src/server.js';
@@ -272,5 +275,18 @@ describe('what a client and the log see of a failure over HTTP', () => {
     expect(error.message).toBe('Internal server error');
     expect(error.data?.zodError).toBeNull();
     expect(JSON.stringify(error.shape)).not.toMatch(/releasedOn|Secret|items/);
+  });
+});
+
+describe('a credential check that meets a database fault', () => {
+  it('is SERVICE_UNAVAILABLE, not an internal error', async () => {
+    const prisma = mockDeep<PrismaClient>();
+    prisma.apiKey.findUnique.mockRejectedValue(knownError('P1001'));
+    const access = createAccess(prisma, testConfig());
+    const req = { headers: { authorization: `Bearer ${generateApiKey()}` } } as Request;
+    const error = await access.createRequestContext(req).catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe('SERVICE_UNAVAILABLE');
+    await access.close();
   });
 });
