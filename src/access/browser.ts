@@ -44,6 +44,11 @@ export function browserSecurity(config: Pick<Config, 'CORS_ORIGINS'>): RequestHa
     if (allowed.size > 0) res.vary('Origin');
     next();
   };
-  // helmet's defaults suit a JSON API (nosniff, no framing, HSTS, a strict CSP, no referrer).
-  return [helmet(), corsIfAllowed];
+  // helmet's defaults suit a JSON API (nosniff, no framing, HSTS, a strict CSP, no referrer), less
+  // upgrade-insecure-requests: the songs page and /v1/docs are also served over plain HTTP (npm start
+  // on a LAN address), where upgrading their own scripts to https would leave them blank.
+  return [
+    helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+    corsIfAllowed,
+  ];
 }

@@ -83,6 +83,8 @@ describe('by default (CORS_ORIGINS unset)', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    // Pages served over plain HTTP must keep loading their own scripts.
+    expect(response.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
   });
 });
