@@ -41,22 +41,9 @@ export function SongForm(props: {
   const [formError, setFormError] = useState('');
 
   const onError = (error: unknown) => {
-    const flattened = isSongsClientError(error) ? error.data?.zodError : null;
-    // An update's fields sit under `data`; the form shows them by their own names.
-    const errors: FieldErrors = {};
-    for (const [path, messages] of Object.entries(flattened?.fieldErrors ?? {})) {
-      const field = path.replace(/^data\./, '') as Field;
-      if (field in LABELS && messages) errors[field] = messages;
-    }
-    setFieldErrors(errors);
-    const conflict = isSongsClientError(error) && error.data?.code === 'CONFLICT';
-    setFormError(
-      conflict
-        ? 'A song with this name and artist already exists'
-        : Object.keys(errors).length > 0
-          ? ''
-          : flattened?.formErrors.join('; ') || errorText(error),
-    );
+    const shown = errorsToShow(error);
+    setFieldErrors(shown.fieldErrors);
+    setFormError(shown.formError);
   };
   const create = useMutation(
     trpc.song.create.mutationOptions({
@@ -97,22 +84,13 @@ export function SongForm(props: {
     >
       <h2>{song ? `Edit “${song.name}”` : 'New song'}</h2>
       {(Object.keys(LABELS) as Field[]).map((field) => (
-        <label key={field} className={fieldErrors[field] ? 'invalid' : undefined}>
-          {LABELS[field]}
-          <input
-            name={field}
-            type={field === 'streams' ? 'number' : field === 'releasedOn' ? 'date' : 'text'}
-            step={field === 'streams' ? 'any' : undefined}
-            value={values[field]}
-            aria-invalid={fieldErrors[field] ? true : undefined}
-            onChange={(event) => setValues({ ...values, [field]: event.target.value })}
-          />
-          {fieldErrors[field] && (
-            <span className="field-error" data-field-error={field}>
-              {fieldErrors[field].join('; ')}
-            </span>
-          )}
-        </label>
+        <FieldInput
+          key={field}
+          field={field}
+          value={values[field]}
+          errors={fieldErrors[field]}
+          onChange={(value) => setValues({ ...values, [field]: value })}
+        />
       ))}
       {formError && (
         <p className="form-error" data-form-error>
@@ -128,5 +106,52 @@ export function SongForm(props: {
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * What a failed save shows: the server's field errors next to their fields (an update's sit under
+ * `data`; the form shows them by their own names), else one line for the whole form.
+ */
+function errorsToShow(error: unknown): { fieldErrors: FieldErrors; formError: string } {
+  const flattened = isSongsClientError(error) ? error.data?.zodError : null;
+  const fieldErrors: FieldErrors = {};
+  for (const [path, messages] of Object.entries(flattened?.fieldErrors ?? {})) {
+    const field = path.replace(/^data\./, '') as Field;
+    if (field in LABELS && messages) fieldErrors[field] = messages;
+  }
+  const conflict = isSongsClientError(error) && error.data?.code === 'CONFLICT';
+  const formError = conflict
+    ? 'A song with this name and artist already exists'
+    : Object.keys(fieldErrors).length > 0
+      ? ''
+      : flattened?.formErrors.join('; ') || errorText(error);
+  return { fieldErrors, formError };
+}
+
+function FieldInput(props: {
+  field: Field;
+  value: string;
+  errors: string[] | undefined;
+  onChange: (value: string) => void;
+}) {
+  const { field, errors } = props;
+  return (
+    <label className={errors ? 'invalid' : undefined}>
+      {LABELS[field]}
+      <input
+        name={field}
+        type={field === 'streams' ? 'number' : field === 'releasedOn' ? 'date' : 'text'}
+        step={field === 'streams' ? 'any' : undefined}
+        value={props.value}
+        aria-invalid={errors ? true : undefined}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      {errors && (
+        <span className="field-error" data-field-error={field}>
+          {errors.join('; ')}
+        </span>
+      )}
+    </label>
   );
 }

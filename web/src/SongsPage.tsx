@@ -39,7 +39,6 @@ function useDebounced<T>(value: T, ms: number): T {
 export function SongsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [apiKey, setApiKey] = useApiKey();
   const [fields, setFields] = useState<FilterFields>(EMPTY_FILTERS);
   const [sort, setSort] = useState<Sort>({ field: 'streams', descending: true });
   const [editing, setEditing] = useState<Song | 'new' | null>(null);
@@ -65,67 +64,16 @@ export function SongsPage() {
       onError: (error) => setNotice(`Could not delete: ${errorText(error)}`),
     }),
   );
-
   const confirmDelete = (song: Song) => {
     if (window.confirm(`Delete “${song.name}” by ${song.artist}?`)) {
       remove.mutate({ id: song.id });
     }
   };
 
-  // Infinite scroll: the row after the table asks for the next page when it comes into view.
-  const sentinel = useRef<HTMLTableRowElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = songs;
-  useEffect(() => {
-    const element = sentinel.current;
-    if (!element || !hasNextPage) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-
-  const field = (name: keyof FilterFields, label: string, type = 'text') => (
-    <label>
-      {label}
-      <input
-        name={name}
-        type={type}
-        step={type === 'number' ? 'any' : undefined}
-        value={fields[name]}
-        onChange={(event) => setFields({ ...fields, [name]: event.target.value })}
-      />
-    </label>
-  );
-
   return (
     <main>
-      <header>
-        <h1>Songs</h1>
-        <label className="api-key">
-          API key (for changes)
-          <input
-            name="apiKey"
-            type="password"
-            autoComplete="off"
-            value={apiKey}
-            onChange={(event) => setApiKey(event.target.value)}
-          />
-        </label>
-      </header>
-
-      <form className="filters" onSubmit={(event) => event.preventDefault()}>
-        {field('nameContains', 'Name contains')}
-        {field('artistContains', 'Artist contains')}
-        {field('streamsGte', 'Streams ≥', 'number')}
-        {field('streamsLte', 'Streams ≤', 'number')}
-        {field('releasedOnGte', 'Released from', 'date')}
-        {field('releasedOnLte', 'Released until', 'date')}
-        <button type="button" onClick={() => setFields(EMPTY_FILTERS)}>
-          Clear
-        </button>
-      </form>
-
+      <PageHeader />
+      <FilterBar fields={fields} onChange={setFields} />
       <p className="summary" id="summary" data-state={songs.isPending ? 'loading' : 'loaded'}>
         {songs.isError
           ? `Could not load songs: ${errorText(songs.error)}`
@@ -139,7 +87,6 @@ export function SongsPage() {
           {notice}
         </p>
       )}
-
       {editing && (
         <SongForm
           song={editing === 'new' ? undefined : editing}
@@ -151,74 +98,159 @@ export function SongsPage() {
           onCancel={() => setEditing(null)}
         />
       )}
-
       <table>
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => (
-              <th
-                key={column.field}
-                aria-sort={
-                  sort.field === column.field ? (sort.descending ? 'descending' : 'ascending') : undefined
-                }
-              >
-                <button
-                  type="button"
-                  data-sort={column.field}
-                  onClick={() =>
-                    setSort({
-                      field: column.field,
-                      descending: sort.field === column.field ? !sort.descending : Boolean(column.numeric),
-                    })
-                  }
-                >
-                  {column.label}
-                  {sort.field === column.field ? (sort.descending ? ' ▼' : ' ▲') : ''}
-                </button>
-              </th>
-            ))}
-            <th>Actions</th>
-          </tr>
-        </thead>
+        <SortableHead sort={sort} onSort={setSort} />
         <tbody id="songs">
           {rows.map((song) => (
-            <tr key={song.id} data-id={song.id}>
-              <td data-column="name">{song.name}</td>
-              <td data-column="artist">{song.artist}</td>
-              <td data-column="streams" className="numeric">
-                {song.streams}
-              </td>
-              <td data-column="releasedOn">
-                <time dateTime={calendarDateString(song.releasedOn)}>
-                  {formatCalendarDate(song.releasedOn)}
-                </time>
-              </td>
-              <td>
-                <button type="button" onClick={() => setEditing(song)}>
-                  Edit
-                </button>
-                <button type="button" onClick={() => confirmDelete(song)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
+            <SongRow key={song.id} song={song} onEdit={setEditing} onDelete={confirmDelete} />
           ))}
         </tbody>
-        <tfoot>
-          <tr ref={sentinel} id="more" data-state={hasNextPage ? 'more' : 'end'}>
-            <td colSpan={COLUMNS.length + 1}>
-              {isFetchingNextPage
-                ? 'Loading more…'
-                : hasNextPage
-                  ? ''
-                  : rows.length > 0
-                    ? 'End of list'
-                    : 'No songs'}
-            </td>
-          </tr>
-        </tfoot>
+        <MoreRows pages={songs} empty={rows.length === 0} />
       </table>
     </main>
+  );
+}
+
+/** The title and the API key used for writes (kept for the browser session). */
+function PageHeader() {
+  const [apiKey, setApiKey] = useApiKey();
+  return (
+    <header>
+      <h1>Songs</h1>
+      <label className="api-key">
+        API key (for changes)
+        <input
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+          value={apiKey}
+          onChange={(event) => setApiKey(event.target.value)}
+        />
+      </label>
+    </header>
+  );
+}
+
+const FILTER_INPUTS: { name: keyof FilterFields; label: string; type: string }[] = [
+  { name: 'nameContains', label: 'Name contains', type: 'text' },
+  { name: 'artistContains', label: 'Artist contains', type: 'text' },
+  { name: 'streamsGte', label: 'Streams ≥', type: 'number' },
+  { name: 'streamsLte', label: 'Streams ≤', type: 'number' },
+  { name: 'releasedOnGte', label: 'Released from', type: 'date' },
+  { name: 'releasedOnLte', label: 'Released until', type: 'date' },
+];
+
+function FilterBar(props: { fields: FilterFields; onChange: (fields: FilterFields) => void }) {
+  const { fields, onChange } = props;
+  return (
+    <form className="filters" onSubmit={(event) => event.preventDefault()}>
+      {FILTER_INPUTS.map(({ name, label, type }) => (
+        <label key={name}>
+          {label}
+          <input
+            name={name}
+            type={type}
+            step={type === 'number' ? 'any' : undefined}
+            value={fields[name]}
+            onChange={(event) => onChange({ ...fields, [name]: event.target.value })}
+          />
+        </label>
+      ))}
+      <button type="button" onClick={() => onChange(EMPTY_FILTERS)}>
+        Clear
+      </button>
+    </form>
+  );
+}
+
+/** Column headers that sort: a click sorts by that column, a second click reverses it. */
+function SortableHead(props: { sort: Sort; onSort: (sort: Sort) => void }) {
+  const { sort, onSort } = props;
+  return (
+    <thead>
+      <tr>
+        {COLUMNS.map((column) => {
+          const active = sort.field === column.field;
+          return (
+            <th
+              key={column.field}
+              aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : undefined}
+            >
+              <button
+                type="button"
+                data-sort={column.field}
+                onClick={() =>
+                  onSort({
+                    field: column.field,
+                    descending: active ? !sort.descending : Boolean(column.numeric),
+                  })
+                }
+              >
+                {column.label}
+                {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
+              </button>
+            </th>
+          );
+        })}
+        <th>Actions</th>
+      </tr>
+    </thead>
+  );
+}
+
+function SongRow(props: { song: Song; onEdit: (song: Song) => void; onDelete: (song: Song) => void }) {
+  const { song } = props;
+  return (
+    <tr data-id={song.id}>
+      <td data-column="name">{song.name}</td>
+      <td data-column="artist">{song.artist}</td>
+      <td data-column="streams" className="numeric">
+        {song.streams}
+      </td>
+      <td data-column="releasedOn">
+        <time dateTime={calendarDateString(song.releasedOn)}>{formatCalendarDate(song.releasedOn)}</time>
+      </td>
+      <td>
+        <button type="button" onClick={() => props.onEdit(song)}>
+          Edit
+        </button>
+        <button type="button" onClick={() => props.onDelete(song)}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** Infinite scroll: the row after the table asks for the next page when it comes into view. */
+function MoreRows(props: {
+  pages: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+  empty: boolean;
+}) {
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = props.pages;
+  const sentinel = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    const element = sentinel.current;
+    if (!element || !hasNextPage) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const status = isFetchingNextPage
+    ? 'Loading more…'
+    : hasNextPage
+      ? ''
+      : props.empty
+        ? 'No songs'
+        : 'End of list';
+  return (
+    <tfoot>
+      <tr ref={sentinel} id="more" data-state={hasNextPage ? 'more' : 'end'}>
+        <td colSpan={COLUMNS.length + 1}>{status}</td>
+      </tr>
+    </tfoot>
   );
 }
 
