@@ -14,7 +14,7 @@
  * 5. runs the compiled consumer against a live server (in-memory PGlite) in UTC-8 and in UTC+14,
  *    and checks that both saw the same, expected things (a release date is the same day in both).
  *
- * Set KEEP_CONSUMER_DIR=1 to keep the scratch projects for inspection.
+ * Pass --keep to keep the scratch projects for inspection.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,6 +27,8 @@ import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { buildClient, CLIENT_DIR } from './build-client.js';
 
+/** `--keep`: leave each scratch project in place for inspection. */
+const KEEP_SCRATCH = process.argv.includes('--keep');
 const run = promisify(execFile);
 const ROOT = path.dirname(CLIENT_DIR);
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -238,7 +240,7 @@ async function checkProject(
       });
     }
   } finally {
-    if (process.env.KEEP_CONSUMER_DIR) console.log(`  scratch project kept at ${scratch}`);
+    if (KEEP_SCRATCH) console.log(`  scratch project kept at ${scratch}`);
     else await rm(scratch, { recursive: true, force: true });
   }
 }
