@@ -30,7 +30,7 @@ import {
   type Target,
 } from './http-load.js';
 import { type BenchServer, SCRATCH, startRawServer, startStack } from './http-servers.js';
-import { median, POSTGRES_URL, printTable } from './stats.js';
+import { fillSongsSql, median, POSTGRES_URL, printTable } from './stats.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -50,12 +50,7 @@ const SONGS = Number(options.songs);
 const POOL_SIZE = '10'; // the stack's default DB_POOL_SIZE, given to both servers
 
 /** Deterministic rows generated inside the database (no client round trips). */
-const fill = (rows: number) => `
-  INSERT INTO songs (id, name, artist, streams, released_on, created_at, updated_at)
-  SELECT gen_random_uuid(), 'Song number ' || i, 'Artist ' || (i % 997), (i % 9973) / 1000.0,
-         DATE '1960-01-01' + (i % 23000), TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 second', now()
-  FROM generate_series(1, ${rows}) AS i;
-  ANALYZE songs;`;
+const fill = (rows: number) => fillSongsSql(rows, { artists: 997, name: 'Song number ', step: '1 second' });
 
 const database = `songs_bench_http_${randomBytes(4).toString('hex')}`;
 const url = databaseUrl(POSTGRES_URL, database);

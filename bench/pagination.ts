@@ -13,7 +13,7 @@ import { parseOrderBy, type SortValue } from '../src/songs/query.js';
 import type { SortKey } from '../src/songs/schemas.js';
 import { TEST_WRITER } from '../tests/support/factories.js';
 import { adminQuery, databaseUrl } from '../tests/support/postgres-admin.js';
-import { median, ms, POSTGRES_URL, printTable, sample } from './stats.js';
+import { fillSongsSql, median, ms, POSTGRES_URL, printTable, sample } from './stats.js';
 
 const ROWS_POSTGRES = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ROWS_PGLITE = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -21,12 +21,7 @@ const RUNS = 15;
 const ORDERS: SortKey[][] = [['releasedOn'], ['-streams', 'name'], ['createdAt']];
 
 /** Deterministic rows generated inside the database (no client round trips). */
-const fill = (rows: number) => `
-  INSERT INTO songs (id, name, artist, streams, released_on, created_at, updated_at)
-  SELECT gen_random_uuid(), 'Song ' || i, 'Artist ' || (i % 5000), (i % 9973) / 1000.0,
-         DATE '1960-01-01' + (i % 23000), TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 millisecond', now()
-  FROM generate_series(1, ${rows}) AS i;
-  ANALYZE songs;`;
+const fill = (rows: number) => fillSongsSql(rows, { artists: 5000, name: 'Song ', step: '1 millisecond' });
 
 async function measure(engine: string, db: Database, rows: number) {
   const caller = createCaller({ prisma: db.prisma, auth: TEST_WRITER });

@@ -34,3 +34,14 @@ export function printTable(title: string, rows: Record<string, string | number>[
   console.log(`\n${title}`);
   console.table(rows);
 }
+
+/**
+ * SQL that inserts `rows` deterministic songs inside the database (no client round trips):
+ * names `${name}<i>`, `artists` distinct artists, createdAt `step` apart, then ANALYZE.
+ */
+export const fillSongsSql = (rows: number, options: { artists: number; name: string; step: string }) => `
+  INSERT INTO songs (id, name, artist, streams, released_on, created_at, updated_at)
+  SELECT gen_random_uuid(), '${options.name}' || i, 'Artist ' || (i % ${options.artists}), (i % 9973) / 1000.0,
+         DATE '1960-01-01' + (i % 23000), TIMESTAMPTZ '2026-01-01' + i * INTERVAL '${options.step}', now()
+  FROM generate_series(1, ${rows}) AS i;
+  ANALYZE songs;`;
