@@ -30,11 +30,8 @@ import type { inferRouterOutputs } from '@trpc/server';
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<_T extends true>(): void {}
 
-/**
- * How `releasedOn` arrives. CONTRACT.md says a "YYYY-MM-DD" string; it is `Date` until the
- * server's schemas make that change, and then this one line becomes `string`.
- */
-type ReleasedOn = Date;
+/** How `releasedOn` arrives: a "YYYY-MM-DD" string (CONTRACT.md), so no time zone can shift it. */
+type ReleasedOn = string;
 
 // Outputs are plain objects, not Prisma types; the instants are Dates.
 type PlainSong = {
