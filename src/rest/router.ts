@@ -6,6 +6,7 @@
  */
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import type { z } from 'zod';
 import { createCaller } from '../router.js';
 import type { Song } from '../songs/schemas.js';
 import type { Context } from '../trpc.js';
@@ -82,6 +83,15 @@ function objectBody(req: Request): Record<string, unknown> {
     throw bodyError('The request body must be a JSON object', 'model_attributes_type');
   }
   return req.body as Record<string, unknown>;
+}
+
+/** The body, validated with `schema`, in the procedures' field names (`released_on` → `releasedOn`). */
+function songBody<S extends z.ZodType<{ released_on?: unknown }>>(req: Request, schema: S) {
+  const body = objectBody(req);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error, inBody, body);
+  const { released_on, ...fields } = parsed.data as z.output<S>;
+  return { ...fields, releasedOn: released_on as z.output<S>['released_on'] };
 }
 
 /** Runs a procedure call, turning its failure into the REST error for `locOf`. */
@@ -180,14 +190,8 @@ function mountSongs(rest: express.Router, { createContext, maxBodyBytes }: RestR
     '/v1/songs',
     jsonBody,
     handle(async (req, res) => {
-      const body = objectBody(req);
-      const parsed = restSongCreate.safeParse(body);
-      if (!parsed.success) throw validationError(parsed.error, inBody, body);
-      const { released_on, ...fields } = parsed.data;
-      const song = await call(
-        async () => (await songsFor(req)).create({ ...fields, releasedOn: released_on }),
-        inBody,
-      );
+      const data = songBody(req, restSongCreate);
+      const song = await call(async () => (await songsFor(req)).create(data), inBody);
       res.status(201).json(toRestSong(song));
     }),
   );
@@ -209,11 +213,7 @@ function mountSongs(rest: express.Router, { createContext, maxBodyBytes }: RestR
     '/v1/songs/:id',
     jsonBody,
     handle(async (req, res) => {
-      const body = objectBody(req);
-      const parsed = restSongUpdate.safeParse(body);
-      if (!parsed.success) throw validationError(parsed.error, inBody, body);
-      const { released_on, ...fields } = parsed.data;
-      const data = released_on === undefined ? fields : { ...fields, releasedOn: released_on };
+      const data = songBody(req, restSongUpdate);
       const id = String(req.params.id);
       const song = await call(async () => (await songsFor(req)).update({ id, data }), inPathOrBody);
       res.json(toRestSong(song));
