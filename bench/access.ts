@@ -1,7 +1,7 @@
 /**
- * What access control adds to a read: the same Express app with and without src/access in front
- * (helmet, CORS, the credential check and the rate limiter), driven in-process with an API key, and
- * the credential check alone.
+ * What access control adds to a read: the same Express app bare, behind each layer of src/access
+ * alone (helmet + CORS, the rate limiter) and behind all of it, driven in-process with an API key,
+ * and the credential check alone.
  *
  *   npm run bench:access
  */
@@ -9,8 +9,10 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import express from 'express';
 import { createApiKey } from '../src/access/api-keys.js';
+import { browserSecurity } from '../src/access/browser.js';
 import { createAuthenticator } from '../src/access/credentials.js';
 import { createAccess } from '../src/access/index.js';
+import { createRateLimits } from '../src/access/rate-limit.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/index.js';
 import { median, printTable } from './stats.js';
@@ -25,16 +27,36 @@ const { key } = await createApiKey(db.prisma, { name: 'bench', scopes: ['songs:w
 // Budgets high enough never to refuse: the cost of counting is what is measured.
 const config = loadConfig({ DATABASE_URL: 'pglite:memory', RATE_LIMIT_READ: '100000000' });
 
-/** A read that does no work of its own, so that the difference is the access path alone. */
-function app(withAccess: boolean) {
+type Layer = 'bare' | 'helmet + CORS' | 'rate limit' | 'all of src/access';
+const LAYERS: Layer[] = ['bare', 'helmet + CORS', 'rate limit', 'all of src/access'];
+
+/**
+ * A read that does no work of its own, behind one layer of the access path, so that the difference
+ * from `bare` is that layer's cost alone. `rate limit` takes its client key from the cached
+ * credential check, as the whole path does.
+ */
+function app(layer: Layer) {
   const application = express();
   const access = createAccess(db.prisma, config);
-  if (withAccess) application.use(access.middleware);
+  const check = createAuthenticator(db.prisma, null);
+  const rateLimits = createRateLimits(
+    config,
+    async (req) => `api-key:${(await check(req.headers.authorization))?.subject}`,
+  );
+  if (layer === 'helmet + CORS') application.use(browserSecurity(config));
+  if (layer === 'rate limit') application.use(['/trpc', '/v1'], rateLimits.middleware);
+  if (layer === 'all of src/access') application.use(access.middleware);
   application.get('/trpc/song.byId', async (req, res) => {
-    if (withAccess) await access.createRequestContext(req);
+    if (layer === 'all of src/access') await access.createRequestContext(req);
     res.json({ ok: true });
   });
-  return { application, close: () => access.close() };
+  return {
+    application,
+    close: async () => {
+      await access.close();
+      await rateLimits.close();
+    },
+  };
 }
 
 /**
@@ -61,16 +83,18 @@ async function perRequestMs(handler: express.Express, requests: number): Promise
   return (performance.now() - started) / requests;
 }
 
-const bare = app(false);
-const guarded = app(true);
-await perRequestMs(bare.application, 2000); // warm up both (JIT, the credential cache)
-await perRequestMs(guarded.application, 2000);
-const without: number[] = [];
-const withAccess: number[] = [];
+const apps = LAYERS.map(app);
+for (const { application } of apps) await perRequestMs(application, 2000); // warm up (JIT, caches)
+const samples: number[][] = LAYERS.map(() => []);
 for (let round = 0; round < ROUNDS; round += 1) {
-  without.push(await perRequestMs(bare.application, REQUESTS_PER_ROUND));
-  withAccess.push(await perRequestMs(guarded.application, REQUESTS_PER_ROUND));
+  // The order alternates each round, so that drift on a shared machine falls on every layer alike.
+  const order = round % 2 === 0 ? [...apps.keys()] : [...apps.keys()].reverse();
+  for (const index of order) {
+    samples[index]?.push(await perRequestMs(apps[index]?.application as express.Express, REQUESTS_PER_ROUND));
+  }
 }
+const medians = samples.map(median);
+const bareMs = medians[0] ?? Number.NaN;
 
 const authenticate = createAuthenticator(db.prisma, null);
 const header = `Bearer ${key}`;
@@ -82,14 +106,13 @@ const authMs = (performance.now() - started) / AUTH_CALLS;
 const us = (value: number) => `${(value * 1000).toFixed(1)} µs`;
 printTable(
   `A read with an API key, in-process (median of ${ROUNDS} rounds of ${REQUESTS_PER_ROUND} requests)`,
-  [
-    { app: 'without src/access', 'per request': us(median(without)) },
-    { app: 'with src/access (helmet, CORS, key check, rate limit)', 'per request': us(median(withAccess)) },
-    { app: 'added by access', 'per request': us(median(withAccess) - median(without)) },
-  ],
+  LAYERS.map((layer, index) => ({
+    app: layer,
+    'per request': us(medians[index] ?? Number.NaN),
+    'added to bare': index === 0 ? '' : us((medians[index] ?? Number.NaN) - bareMs),
+  })),
 );
 printTable('The credential check alone, in-process (cached key)', [{ 'per call': us(authMs) }]);
 
-await bare.close();
-await guarded.close();
+for (const { close } of apps) await close();
 await db.close();

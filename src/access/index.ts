@@ -6,11 +6,11 @@
  *   app.use(access.middleware);                                   // before /trpc and /v1
  *   createContext: ({ req }) => access.createRequestContext(req)  // tRPC and REST alike
  */
-import type { TRPCError } from '@trpc/server';
 import express, { type Request, type RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import { toTRPCError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { ResponseHeaders } from '../http/trpc-handler.js';
 import type { Auth, Context } from '../trpc.js';
 import { browserSecurity } from './browser.js';
 import { createAuthenticator } from './credentials.js';
@@ -22,8 +22,12 @@ export interface Access {
   readonly middleware: RequestHandler;
   /** The context of one request; throws UNAUTHORIZED for a credential that is sent but not valid. */
   createRequestContext(req: Request): Promise<Context>;
-  /** tRPC's `responseMeta`: every 401 says how to authenticate (`WWW-Authenticate: Bearer`). */
-  responseMeta(opts: { errors: readonly TRPCError[] }): { headers?: Record<string, string> };
+  /**
+   * Headers for tRPC's responses: every 401 says how to authenticate (`WWW-Authenticate: Bearer`),
+   * and with CORS_ORIGINS set every answer varies by Origin (tRPC replaces the Vary header that the
+   * CORS middleware set, so it is given again here, to be appended to tRPC's own).
+   */
+  responseMeta: ResponseHeaders;
   /** Ends the Redis connection, if any. */
   close(): Promise<void>;
 }
@@ -64,10 +68,12 @@ export function createAccess(prisma: PrismaClient, config: Config): Access {
       if (outcome.error !== undefined) throw toTRPCError(outcome.error) ?? outcome.error;
       return { prisma, auth: outcome.auth ?? null, readAccess: config.READ_ACCESS };
     },
-    responseMeta: ({ errors }) =>
-      errors.some((error) => error.code === 'UNAUTHORIZED')
-        ? { headers: { 'WWW-Authenticate': 'Bearer' } }
-        : {},
+    responseMeta: ({ errors }) => {
+      const headers: Record<string, string | string[]> = {};
+      if (config.CORS_ORIGINS.length > 0) headers.vary = ['Origin'];
+      if (errors.some((error) => error.code === 'UNAUTHORIZED')) headers['WWW-Authenticate'] = 'Bearer';
+      return { headers };
+    },
     close: () => rateLimits.close(),
   };
 }

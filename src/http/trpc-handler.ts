@@ -10,12 +10,17 @@ import { appRouter } from '../router.js';
 import type { Context } from '../trpc.js';
 import { MAX_BATCH_SIZE, MAX_BODY_BYTES } from './limits.js';
 
-/** Headers a concern outside this file adds to responses that carry errors (e.g. WWW-Authenticate). */
-type ErrorHeaders = (opts: { errors: readonly TRPCError[] }) => { headers?: Record<string, string> };
+/**
+ * Headers a concern outside this file adds to tRPC's responses (e.g. WWW-Authenticate on a 401,
+ * Vary: Origin). A list is appended to the header tRPC sets itself, a string replaces it.
+ */
+export type ResponseHeaders = (opts: { errors: readonly TRPCError[] }) => {
+  headers?: Record<string, string | string[]>;
+};
 
 export function trpcHandler(
   createContext: (options: CreateExpressContextOptions) => Context | Promise<Context>,
-  errorHeaders: ErrorHeaders = () => ({}),
+  responseHeaders: ResponseHeaders = () => ({}),
 ): RequestHandler {
   return createExpressMiddleware({
     router: appRouter,
@@ -23,12 +28,10 @@ export function trpcHandler(
     maxBodySize: MAX_BODY_BYTES,
     maxBatchSize: MAX_BATCH_SIZE,
     responseMeta({ errors }) {
-      if (errors.length === 0) return {};
+      const { headers: extra } = responseHeaders({ errors });
+      if (errors.length === 0) return extra ? { headers: extra } : {};
       // tRPC labels some of its own error bodies text/plain; they are JSON.
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/json',
-        ...errorHeaders({ errors }).headers,
-      };
+      const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', ...extra };
       if (errors.some((error) => error.code === 'SERVICE_UNAVAILABLE'))
         headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
       return { headers };

@@ -62,6 +62,17 @@ describe('with CORS_ORIGINS set', () => {
     const response = await getCall(server.url, 'song.list', {}, undefined, { origin: REFUSED });
     expect(corsHeaders(response)).toEqual([]);
   });
+
+  // A shared cache must not give one origin's answer (with or without CORS headers) to another.
+  it.each([
+    ['an allowed', ALLOWED],
+    ['another', REFUSED],
+  ])('marks the answer to %s origin as varying by Origin, beside tRPC’s own Vary', async (_, origin) => {
+    const response = await getCall(server.url, 'song.list', {}, undefined, { origin });
+    const vary = response.headers.get('vary')?.split(/,\s*/) ?? [];
+    expect(vary).toContain('Origin');
+    expect(vary).toContain('trpc-accept');
+  });
 });
 
 describe('by default (CORS_ORIGINS unset)', () => {
