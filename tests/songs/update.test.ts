@@ -171,15 +171,18 @@ describe('song.update', () => {
   });
 
   describe('CONFLICT on an existing (name, artist)', () => {
-    it('is a CONFLICT to take another song’s name and artist, and writes nothing', async () => {
+    // "  X " is "X": a whitespace variant of another song's pair is that pair.
+    it.each([
+      ['its name and artist', (other: Song) => ({ name: other.name, artist: other.artist, streams: 9 })],
+      [
+        'a whitespace variant of them',
+        (other: Song) => ({ name: `  ${other.name} `, artist: `${other.artist}\t` }),
+      ],
+    ])('is a CONFLICT to take another song’s pair (%s), and writes nothing', async (_, dataFrom) => {
       const [target, other] = await twoSongs();
       await expectRejectedWithoutWrites(
         db,
-        () =>
-          db.caller.song.update({
-            id: target.id,
-            data: { name: other.name, artist: other.artist, streams: 9 },
-          }),
+        () => db.caller.song.update({ id: target.id, data: dataFrom(other) }),
         'CONFLICT',
       );
     });
@@ -203,18 +206,5 @@ describe('song.update', () => {
         );
       },
     );
-
-    it('treats "  X " as "X": a whitespace variant of another song’s pair is a CONFLICT', async () => {
-      const [target, other] = await twoSongs();
-      await expectRejectedWithoutWrites(
-        db,
-        () =>
-          db.caller.song.update({
-            id: target.id,
-            data: { name: `  ${other.name} `, artist: `${other.artist}\t` },
-          }),
-        'CONFLICT',
-      );
-    });
   });
 });
