@@ -8,8 +8,8 @@
  *   npm run bench:http                      5 rounds of 5 s per read and server (about 3 minutes)
  *   npm run bench:http -- --quick           3 rounds of 2 s (a little over a minute)
  *   npm run bench:http -- --rounds 7 --seconds 10 --connections 10
- *   npm run bench:http -- --baseline compiled
- *       the stack under tsx (as npm start runs it) against the same src/ compiled to JavaScript
+ *   npm run bench:http -- --baseline tsx
+ *       the stack (npm start, compiled JavaScript) against the same src/ run through tsx
  *   npm run bench:http -- --profile song.list --seconds 15
  *       the stack alone under that read with `--cpu-prof`: self time by module (bench/cpu-profile.ts)
  */
@@ -18,7 +18,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { adminQuery, databaseUrl } from '../tests/support/postgres-admin.js';
-import { compileStack, startCompiledStack } from './compiled-stack.js';
+import { startTsxStack } from './compiled-stack.js';
 import { printProfileSummary } from './cpu-profile.js';
 import {
   type LoadResult,
@@ -79,11 +79,10 @@ try {
     servers.pop();
     await profileStack(options.profile as ReadName, stackReads, load);
   } else {
-    const compiled = options.baseline === 'compiled';
-    if (compiled) await compileStack();
-    const baseline = compiled ? await startCompiledStack(serverEnv) : await startRawServer(serverEnv);
+    const tsx = options.baseline === 'tsx';
+    const baseline = tsx ? await startTsxStack(serverEnv) : await startRawServer(serverEnv);
     servers.push(baseline);
-    await compare([stack, stackReads], [baseline, compiled ? stackReads : rawTargets()], load);
+    await compare([stack, stackReads], [baseline, tsx ? stackReads : rawTargets()], load);
   }
 } finally {
   for (const server of servers) await server.stop().catch(() => {});
