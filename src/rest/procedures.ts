@@ -27,7 +27,7 @@ const restRouter = router({
     .output(songListOutput)
     .query(async ({ ctx, input }) => {
       const { orderBy, limit, offset, nameIlike, artistIlike, ...filter } = input;
-      const where = { AND: [songWhere(filter), songIlikeWhere({ nameIlike, artistIlike })] };
+      const where = [...songWhere(filter), ...songIlikeWhere({ nameIlike, artistIlike })];
       return readOffsetPage(ctx.prisma, { where, terms: parseOrderBy(orderBy), limit, offset });
     }),
 });

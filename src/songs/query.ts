@@ -1,11 +1,15 @@
 /**
- * The one builder of song filters and orderings, shared by song.list and song.infinite so that
- * a page and its `total`, and an infinite walk and a list, always agree.
+ * The one builder of song reads: the filters, orderings and keyset bounds of song.list,
+ * song.infinite and the REST list, as SQL, so that a page and its `total`, and an infinite walk and
+ * a list, always agree. Reads are single SQL statements through `$queryRaw` (one statement is one
+ * snapshot, and it skips Prisma's query building on the hottest path: docs/performance.md); writes
+ * go through Prisma's model API in router.ts. Every value is a bound parameter; the only text put
+ * into the SQL is chosen from the fixed column maps below.
  */
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import type { SongFilter, SortField, SortKey } from './schemas.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { type SongFilter, type SortField, type SortKey, toIsoDate } from './schemas.js';
 
-/** The columns that leave the server: every procedure selects exactly these. */
+/** The columns that leave the server: every write selects exactly these. */
 export const songSelect = {
   id: true,
   name: true,
@@ -16,57 +20,80 @@ export const songSelect = {
   updatedAt: true,
 } as const satisfies Prisma.SongSelect;
 
+/** A song as the database returns it (a SQL `date` is a `Date` at 00:00 UTC). */
+export type SongRow = Prisma.SongGetPayload<{ select: typeof songSelect }>;
+
+/** `songSelect` in SQL: the same columns under the same names (tests/songs prove they agree). */
+const SONG_COLUMNS = Prisma.raw(
+  'id, name, artist, streams, released_on AS "releasedOn", created_at AS "createdAt", updated_at AS "updatedAt"',
+);
+
+/** The SQL column behind each sort field. */
+const SORT_COLUMNS: Record<SortField, string> = {
+  name: 'name',
+  artist: 'artist',
+  streams: 'streams',
+  releasedOn: 'released_on',
+  createdAt: 'created_at',
+};
+
 /**
- * `contains` becomes `ILIKE '%' || $1 || '%'`, and Prisma 7 does not escape the pattern's own
- * wildcards: `contains: "%"` would match every row. The contract makes `%` and `_` literal, so
+ * A value compared with a sort field's column, cast to the column's type: a `Date` is sent as text
+ * in a form that does not depend on the session's time zone.
+ */
+function columnValue(field: SortField, value: SortValue): Prisma.Sql {
+  if (field === 'releasedOn') return Prisma.sql`${toIsoDate(value as Date)}::date`;
+  if (field === 'createdAt') return Prisma.sql`${(value as Date).toISOString()}::timestamptz`;
+  if (field === 'streams') return Prisma.sql`${value}::float8`;
+  return Prisma.sql`${value}::text`;
+}
+
+/**
+ * A `*Contains` filter is `ILIKE '%<text>%'`. The contract makes `%` and `_` in the text literal, so
  * escape them (and the escape character itself; `\` is PostgreSQL's default LIKE escape).
  */
 export function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-export function songWhere(filter: SongFilter): Prisma.SongWhereInput {
-  const where: Prisma.SongWhereInput[] = [];
-  if (filter.name !== undefined) where.push({ name: filter.name });
-  if (filter.artist !== undefined) where.push({ artist: filter.artist });
-  if (filter.nameContains) {
-    where.push({
-      name: { contains: escapeLikePattern(filter.nameContains), mode: 'insensitive' },
-    });
-  }
+/** The conditions of a filter, all of which must hold (an empty list matches every song). */
+export function songWhere(filter: SongFilter): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (filter.name !== undefined) where.push(Prisma.sql`name = ${filter.name}`);
+  if (filter.artist !== undefined) where.push(Prisma.sql`artist = ${filter.artist}`);
+  if (filter.nameContains)
+    where.push(Prisma.sql`name ILIKE ${`%${escapeLikePattern(filter.nameContains)}%`}`);
   if (filter.artistContains) {
-    where.push({
-      artist: { contains: escapeLikePattern(filter.artistContains), mode: 'insensitive' },
-    });
+    where.push(Prisma.sql`artist ILIKE ${`%${escapeLikePattern(filter.artistContains)}%`}`);
   }
-  if (filter.streamsGte !== undefined) where.push({ streams: { gte: filter.streamsGte } });
-  if (filter.streamsLte !== undefined) where.push({ streams: { lte: filter.streamsLte } });
+  if (filter.streamsGte !== undefined)
+    where.push(Prisma.sql`streams >= ${columnValue('streams', filter.streamsGte)}`);
+  if (filter.streamsLte !== undefined)
+    where.push(Prisma.sql`streams <= ${columnValue('streams', filter.streamsLte)}`);
   if (filter.releasedOnGte !== undefined) {
-    where.push({ releasedOn: { gte: filter.releasedOnGte } });
+    where.push(Prisma.sql`released_on >= ${columnValue('releasedOn', filter.releasedOnGte)}`);
   }
   if (filter.releasedOnLte !== undefined) {
-    where.push({ releasedOn: { lte: filter.releasedOnLte } });
+    where.push(Prisma.sql`released_on <= ${columnValue('releasedOn', filter.releasedOnLte)}`);
   }
-  return { AND: where };
+  return where;
 }
 
 /**
  * REST only (fastapi-filter's `name__ilike`, `artist__ilike`; see src/rest/): caller-written ILIKE
- * patterns, whose `%` and `_` ARE wildcards, unlike the tRPC filter's `*Contains`. On PostgreSQL
- * Prisma compiles `equals` with `mode: 'insensitive'` to `column ILIKE $1` with the pattern as
- * given (prisma/orm#10810; tests/rest pins it), so the trigram indexes serve it as they serve
- * `contains`. Not offered to tRPC: its filter stays the contract's.
+ * patterns, whose `%` and `_` ARE wildcards, unlike the tRPC filter's `*Contains`; the trigram
+ * indexes serve them as they serve `*Contains`. Not offered to tRPC: its filter stays the contract's.
  */
 export interface IlikePatterns {
   nameIlike?: string | undefined;
   artistIlike?: string | undefined;
 }
 
-export function songIlikeWhere({ nameIlike, artistIlike }: IlikePatterns): Prisma.SongWhereInput {
-  const where: Prisma.SongWhereInput[] = [];
-  if (nameIlike !== undefined) where.push({ name: { equals: nameIlike, mode: 'insensitive' } });
-  if (artistIlike !== undefined) where.push({ artist: { equals: artistIlike, mode: 'insensitive' } });
-  return { AND: where };
+export function songIlikeWhere({ nameIlike, artistIlike }: IlikePatterns): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (nameIlike !== undefined) where.push(Prisma.sql`name ILIKE ${nameIlike}`);
+  if (artistIlike !== undefined) where.push(Prisma.sql`artist ILIKE ${artistIlike}`);
+  return where;
 }
 
 export interface SortTerm {
@@ -82,10 +109,18 @@ export function parseOrderBy(keys: readonly SortKey[]): SortTerm[] {
   );
 }
 
-/** The ORDER BY of a listing: the requested keys, then `id` so that the order is total. */
-export function songOrderBy(terms: readonly SortTerm[]): Prisma.SongOrderByWithRelationInput[] {
-  return [...terms.map(({ field, descending }) => ({ [field]: descending ? 'desc' : 'asc' })), { id: 'asc' }];
+/**
+ * The ORDER BY of a listing: the requested keys, then `id` so that the order is total. In the
+ * names the select gives the columns (`"releasedOn"`), so that it also orders an outer query.
+ */
+function songOrderBy(terms: readonly SortTerm[]): Prisma.Sql {
+  const keys = terms.map(({ field, descending }) => `"${field}" ${descending ? 'DESC' : 'ASC'}`);
+  return Prisma.raw([...keys, 'id ASC'].join(', '));
 }
+
+/** `WHERE` for a list of conditions that must all hold. */
+const whereAll = (conditions: readonly Prisma.Sql[]) =>
+  conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
 
 export type SortValue = string | number | Date;
 
@@ -105,43 +140,70 @@ export interface KeysetPosition {
  * lets PostgreSQL start an index range scan on the leading key: the cost of a page then does not
  * grow with its depth (see bench/).
  */
-export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition): Prisma.SongWhereInput {
-  const equalities: Prisma.SongWhereInput[] = [];
-  const branches: Prisma.SongWhereInput[] = [];
+export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition): Prisma.Sql {
+  const equalities: Prisma.Sql[] = [];
+  const branches: Prisma.Sql[] = [];
   terms.forEach(({ field, descending }, index) => {
-    const value = position.values[index];
-    branches.push({ AND: [...equalities, { [field]: { [descending ? 'lt' : 'gt']: value } }] });
-    equalities.push({ [field]: value });
+    const column = Prisma.raw(SORT_COLUMNS[field]);
+    const value = columnValue(field, position.values[index] as SortValue);
+    branches.push(
+      Prisma.join(
+        [...equalities, Prisma.sql`${column} ${Prisma.raw(descending ? '<' : '>')} ${value}`],
+        ' AND ',
+      ),
+    );
+    equalities.push(Prisma.sql`${column} = ${value}`);
   });
-  branches.push({ AND: [...equalities, { id: { gt: position.id } }] });
+  branches.push(Prisma.join([...equalities, Prisma.sql`id > ${position.id}::uuid`], ' AND '));
 
   const [leading] = terms;
-  const leadingBound: Prisma.SongWhereInput = leading
-    ? { [leading.field]: { [leading.descending ? 'lte' : 'gte']: position.values[0] } }
-    : { id: { gt: position.id } };
-  return { AND: [leadingBound, { OR: branches }] };
+  const leadingBound = leading
+    ? Prisma.sql`${Prisma.raw(SORT_COLUMNS[leading.field])} ${Prisma.raw(leading.descending ? '<=' : '>=')} ${columnValue(leading.field, position.values[0] as SortValue)}`
+    : Prisma.sql`id > ${position.id}::uuid`;
+  return Prisma.sql`${leadingBound} AND ((${Prisma.join(branches, ') OR (')}))`;
+}
+
+/** One song by id, or null. */
+export async function readSong(prisma: PrismaClient, id: string): Promise<SongRow | null> {
+  const [song] = await prisma.$queryRaw<SongRow[]>`SELECT ${SONG_COLUMNS} FROM songs WHERE id = ${id}::uuid`;
+  return song ?? null;
 }
 
 /**
- * One page of a limit/offset listing and the count of every row `where` matches, read in one
- * snapshot so that they never disagree under concurrent writes (song.list and the REST list).
+ * One page of a limit/offset listing and the count of every row `where` matches, in one statement
+ * (so one snapshot: they never disagree under concurrent writes). The count always yields one row;
+ * the page joins it, so a page past the end is that one row with no song in it.
  */
 export async function readOffsetPage(
   prisma: PrismaClient,
-  page: { where: Prisma.SongWhereInput; terms: readonly SortTerm[]; limit: number; offset: number },
+  page: { where: readonly Prisma.Sql[]; terms: readonly SortTerm[]; limit: number; offset: number },
 ) {
-  const [items, total] = await prisma.$transaction(
-    [
-      prisma.song.findMany({
-        where: page.where,
-        orderBy: songOrderBy(page.terms),
-        take: page.limit,
-        skip: page.offset,
-        select: songSelect,
-      }),
-      prisma.song.count({ where: page.where }),
-    ],
-    { isolationLevel: 'RepeatableRead' },
-  );
-  return { items, total, limit: page.limit, offset: page.offset };
+  const where = whereAll(page.where);
+  const orderBy = songOrderBy(page.terms);
+  const rows = await prisma.$queryRaw<(SongRow & { total: number })[]>`
+    SELECT counted.total, page.*
+    FROM (SELECT count(*)::int AS total FROM songs ${where}) AS counted
+    LEFT JOIN LATERAL (
+      SELECT ${SONG_COLUMNS} FROM songs ${where} ORDER BY ${orderBy} LIMIT ${page.limit} OFFSET ${page.offset}
+    ) AS page ON true
+    ORDER BY ${orderBy}`;
+  const items: SongRow[] = [];
+  for (const { total: _total, ...song } of rows) if (song.id !== null) items.push(song);
+  return { items, total: rows[0]?.total ?? 0, limit: page.limit, offset: page.offset };
+}
+
+/** Up to `limit` songs of a keyset walk: those `where` matches, after `position` when given. */
+export async function readKeysetPage(
+  prisma: PrismaClient,
+  page: {
+    where: readonly Prisma.Sql[];
+    terms: readonly SortTerm[];
+    position: KeysetPosition | null;
+    limit: number;
+  },
+): Promise<SongRow[]> {
+  const where = page.position ? [...page.where, keysetWhere(page.terms, page.position)] : page.where;
+  return prisma.$queryRaw<SongRow[]>`
+    SELECT ${SONG_COLUMNS} FROM songs ${whereAll(where)}
+    ORDER BY ${songOrderBy(page.terms)} LIMIT ${page.limit}`;
 }

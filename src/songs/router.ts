@@ -4,11 +4,11 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { badInput, readProcedure, router, writeProcedure } from '../trpc.js';
 import { CursorError, cursorFingerprint, decodeCursor, encodeCursor } from './cursor.js';
 import {
-  keysetWhere,
   parseOrderBy,
+  readKeysetPage,
   readOffsetPage,
+  readSong,
   type SortValue,
-  songOrderBy,
   songSelect,
   songWhere,
 } from './query.js';
@@ -66,7 +66,7 @@ export const songRouter = router({
     .input(songByIdInput)
     .output(songSchema)
     .query(async ({ ctx, input }) => {
-      const song = await ctx.prisma.song.findUnique({ where: { id: input.id }, select: songSelect });
+      const song = await readSong(ctx.prisma, input.id);
       if (!song) throw new TRPCError({ code: 'NOT_FOUND', message: 'Song not found' });
       return song;
     }),
@@ -118,13 +118,12 @@ export const songRouter = router({
           throw error;
         }
       }
-      const where = songWhere(filter);
       // One row more than asked tells whether another page follows, without a count.
-      const rows = await ctx.prisma.song.findMany({
-        where: position ? { AND: [where, keysetWhere(terms, position)] } : where,
-        orderBy: songOrderBy(terms),
-        take: limit + 1,
-        select: songSelect,
+      const rows = await readKeysetPage(ctx.prisma, {
+        where: songWhere(filter),
+        terms,
+        position,
+        limit: limit + 1,
       });
       const items = rows.slice(0, limit);
       const last = items.at(-1);

@@ -36,7 +36,7 @@ describe('a procedure error answers with the status tRPC gives its code', () => 
     ['TOO_MANY_REQUESTS', 429],
     ['SERVICE_UNAVAILABLE', 503],
   ] as [TRPC_ERROR_CODE_KEY, number][])('%s → %i with its message as detail', async (code, status) => {
-    prisma.song.findUnique.mockRejectedValue(new TRPCError({ code, message: `${code} here` }));
+    prisma.$queryRaw.mockRejectedValue(new TRPCError({ code, message: `${code} here` }));
     const response = await rest(url, `/v1/songs/${SONG_ID}`);
     expect(response).toMatchObject({ status, body: { detail: `${code} here` } });
   });
@@ -54,7 +54,7 @@ describe('a procedure error answers with the status tRPC gives its code', () => 
 describe('an unexpected failure', () => {
   it('is a 500 with a generic detail: no SQL, driver text or stack', async () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-    prisma.$transaction.mockRejectedValue(new Error('relation "songs" does not exist: SELECT * FROM songs'));
+    prisma.$queryRaw.mockRejectedValue(new Error('relation "songs" does not exist: SELECT * FROM songs'));
     const response = await rest(url, '/v1/songs');
     expect(response).toMatchObject({ status: 500, body: { detail: 'Internal server error' } });
     expect(JSON.stringify(response.body)).not.toMatch(/songs|SELECT/);
