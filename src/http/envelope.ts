@@ -10,6 +10,7 @@
  */
 import type { CombinedDataTransformer } from '@trpc/server';
 import superjson from 'superjson';
+import { serializeOutput } from './output-serializer.js';
 
 /** Deeper than any input of this API (`update`'s `data` object is the deepest, at 2). */
 export const MAX_INPUT_DEPTH = 8;
@@ -182,7 +183,7 @@ export const checkedSuperjson: CombinedDataTransformer = {
     deserialize: (value) => superjson.deserialize(checkEnvelope(value) as never, { inPlace: true }),
   },
   output: {
-    serialize: (value) => superjson.serialize(value),
+    serialize: serializeOutput,
     deserialize: (value) => superjson.deserialize(value),
   },
 };

@@ -268,9 +268,7 @@ describe('what a client and the log see of a failure over HTTP', () => {
   it('in production: a row that fails output validation shows neither its data nor zod issues', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     const corrupt = { id: 'x', name: 'Secret', artist: 'A', streams: 1, releasedOn: 'not a date' };
-    const { error } = await callServer((prisma) =>
-      prisma.$queryRaw.mockResolvedValue([corrupt] as never),
-    );
+    const { error } = await callServer((prisma) => prisma.$queryRaw.mockResolvedValue([corrupt] as never));
     expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(error.message).toBe('Internal server error');
     expect(error.data?.zodError).toBeNull();
