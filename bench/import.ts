@@ -11,11 +11,17 @@
  * A third run, for comparison only, imports into PostgreSQL after dropping the two trigram GIN
  * indexes (the `*Contains` filters' indexes): building them is most of an initial load's time, and
  * this run shows how much, on the machine at hand.
+ *
+ * The floor (issue 13's yardstick): psql loads the rows the import wrote into another fresh
+ * database, in one transaction, as the import's empty-table path does but with no Node at all:
+ * drop every index but the primary key, `\copy` the rows, rebuild the indexes from their
+ * definitions (with the import's maintenance_work_mem). The import's time over this one is the
+ * ratio printed last.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,30 +117,107 @@ const GIN_INDEXES = `
   SELECT format('%I.%I', schemaname, indexname) AS name FROM pg_indexes
   WHERE tablename = 'songs' AND indexdef LIKE '% USING gin %'`;
 
-async function benchPostgres(file: string, { withoutTrigramIndexes = false } = {}): Promise<Measurement> {
+/** A fresh, migrated database on the benchmark's server; `drop` removes it. */
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `songs_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  };
   try {
     const db = await openDatabase(url.toString());
     await db.migrate();
     await db.close();
-    if (!withoutTrigramIndexes) return await timeImport('PostgreSQL', url.toString(), file);
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ name: string }>(GIN_INDEXES);
-      for (const { name: index } of rows) await client.query(`DROP INDEX ${index}`);
-    } finally {
-      await client.end();
-    }
-    return await timeImport('PostgreSQL without trigram indexes', url.toString(), file);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { url: url.toString(), drop };
+}
+
+async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql)).rows;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await client.end();
+  }
+}
+
+const psql = (url: string, args: string[]) =>
+  new Promise<void>((resolve, reject) => {
+    execFile('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, ...args], (error, _stdout, stderr) =>
+      error ? reject(new Error(`psql failed:\n${stderr}`)) : resolve(),
+    );
+  });
+
+const SONG_COLUMNS = 'id, name, artist, streams, released_on, created_at, updated_at';
+
+/** psql's load of the rows in `rowsFile` (CSV of SONG_COLUMNS) into a fresh database: see the header. */
+async function timePsqlFloor(rowsFile: string, dir: string): Promise<Measurement> {
+  const { url, drop } = await freshDatabase();
+  try {
+    const indexes = await query<{ name: string; definition: string }>(
+      url,
+      `SELECT format('%I.%I', schemaname, indexname) AS name, indexdef AS definition
+       FROM pg_indexes WHERE tablename = 'songs' AND indexname <> 'songs_pkey' ORDER BY indexname`,
+    );
+    const script = path.join(dir, 'floor.sql');
+    await writeFile(
+      script,
+      [
+        'BEGIN;',
+        "SET LOCAL maintenance_work_mem = '256MB';", // the import's REBUILD_MEMORY for PostgreSQL
+        ...indexes.map(({ name }) => `DROP INDEX ${name};`),
+        `\\copy songs (${SONG_COLUMNS}) FROM '${rowsFile}' WITH (FORMAT csv)`,
+        ...indexes.map(({ definition }) => `${definition};`),
+        'COMMIT;',
+      ].join('\n'),
+    );
+    const started = performance.now();
+    await psql(url, ['-f', script]);
+    const seconds = (performance.now() - started) / 1000;
+    const [counted] = await query<{ rows: number }>(url, 'SELECT count(*)::int AS rows FROM songs');
+    return {
+      target: 'PostgreSQL floor: psql COPY + index rebuild',
+      seconds,
+      peakRssMb: null,
+      imported: counted?.rows ?? 0,
+    };
+  } finally {
+    await drop();
+  }
+}
+
+/** The import into PostgreSQL; with `floorDir`, also the floor, from the rows the import wrote. */
+async function benchPostgres(
+  file: string,
+  { withoutTrigramIndexes = false, floorDir }: { withoutTrigramIndexes?: boolean; floorDir?: string } = {},
+): Promise<Measurement[]> {
+  const { url, drop } = await freshDatabase();
+  try {
+    if (withoutTrigramIndexes) {
+      for (const { name } of await query<{ name: string }>(url, GIN_INDEXES))
+        await query(url, `DROP INDEX ${name}`);
+    }
+    const target = withoutTrigramIndexes ? 'PostgreSQL without trigram indexes' : 'PostgreSQL';
+    const measured = await timeImport(target, url, file);
+    if (!floorDir) return [measured];
+    const rowsFile = path.join(floorDir, 'rows.csv');
+    await psql(url, ['-c', `\\copy songs (${SONG_COLUMNS}) TO '${rowsFile}' WITH (FORMAT csv)`]);
+    await drop(); // before the floor's run, so that both load an otherwise idle server
+    return [measured, await timePsqlFloor(rowsFile, floorDir)];
+  } finally {
+    await drop();
   }
 }
 
@@ -154,8 +237,8 @@ try {
   console.log(`${((await stat(file)).size / 2 ** 20).toFixed(1)} MB. Importing (whole CLI command, timed) …`);
   const results: Measurement[] = [];
   if (values.only !== 'pglite') {
-    results.push(await benchPostgres(file));
-    results.push(await benchPostgres(file, { withoutTrigramIndexes: true }));
+    results.push(...(await benchPostgres(file, { floorDir: dir })));
+    results.push(...(await benchPostgres(file, { withoutTrigramIndexes: true })));
   }
   if (values.only !== 'postgres') results.push(await benchPGlite(dir, file));
   console.table(
@@ -168,6 +251,13 @@ try {
       'peak RSS MB': result.peakRssMb === null ? 'n/a' : Math.round(result.peakRssMb),
     })),
   );
+  const imported = results.find((result) => result.target === 'PostgreSQL');
+  const floor = results.find((result) => result.target.startsWith('PostgreSQL floor'));
+  if (imported && floor) {
+    console.log(
+      `PostgreSQL import / psql floor: ${(imported.seconds / floor.seconds).toFixed(2)}x (goal <= 1.3x)`,
+    );
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
