@@ -18,18 +18,24 @@ const NOT_PLAIN = Symbol('not plain');
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-function plainJson(value: unknown, path: string, dates: string[], seen: Set<object>): Json {
+/** The walk's state: the path to the current value (joined only when a Date is met) and what it met. */
+interface Walk {
+  path: string[];
+  dates: string[];
+  seen: Set<object>;
+}
+
+function plainJson(value: unknown, walk: Walk): Json {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Object.is(value, -0)) throw NOT_PLAIN;
     return value;
   }
-  if (typeof value !== 'object' || seen.has(value)) throw NOT_PLAIN;
-  seen.add(value);
-  const prefix = path === '' ? '' : `${path}.`;
+  if (typeof value !== 'object' || walk.seen.has(value)) throw NOT_PLAIN;
+  walk.seen.add(value);
   if (value instanceof Date) {
-    if (path === '' || Number.isNaN(value.getTime())) throw NOT_PLAIN;
-    dates.push(path);
+    if (walk.path.length === 0 || Number.isNaN(value.getTime())) throw NOT_PLAIN;
+    walk.dates.push(walk.path.join('.'));
     return value.toISOString();
   }
   if (Array.isArray(value)) {
@@ -37,31 +43,36 @@ function plainJson(value: unknown, path: string, dates: string[], seen: Set<obje
     const items: Json[] = [];
     for (let index = 0; index < value.length; index += 1) {
       if (!(index in value)) throw NOT_PLAIN; // a hole
-      items.push(plainJson(value[index], `${prefix}${index}`, dates, seen));
+      walk.path.push(String(index));
+      items.push(plainJson(value[index], walk));
+      walk.path.pop();
     }
     return items;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
   const json: Record<string, Json> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
     if (item === undefined || key.includes('.') || key.includes('\\')) throw NOT_PLAIN;
-    json[key] = plainJson(item, `${prefix}${key}`, dates, seen);
+    walk.path.push(key);
+    json[key] = plainJson(item, walk);
+    walk.path.pop();
   }
   return json;
 }
 
 export function serializeOutput(value: unknown): SuperJSONResult {
-  const dates: string[] = [];
+  const walk: Walk = { path: [], dates: [], seen: new Set() };
   let json: Json;
   try {
-    json = plainJson(value, '', dates, new Set());
+    json = plainJson(value, walk);
   } catch (error) {
     if (error === NOT_PLAIN) return superjson.serialize(value);
     throw error;
   }
-  if (dates.length === 0) return { json };
+  if (walk.dates.length === 0) return { json };
   const values: Record<string, ['Date']> = {};
-  for (const path of dates) values[path] = ['Date'];
+  for (const path of walk.dates) values[path] = ['Date'];
   return { json, meta: { values, v: 1 } };
 }
