@@ -156,17 +156,17 @@ export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition
   });
   branches.push(Prisma.join([...equalities, Prisma.sql`id > ${position.id}::uuid`], ' AND '));
 
-  const [leading] = terms;
-  const leadingBound = leading
-    ? Prisma.sql`${Prisma.raw(SORT_COLUMNS[leading.field])} ${Prisma.raw(leading.descending ? '<=' : '>=')} ${columnValue(leading.field, position.values[0] as SortValue)}`
-    : Prisma.sql`id > ${position.id}::uuid`;
+  const leading = terms[0] as SortTerm; // orderBy names at least one key (schemas.ts)
+  const leadingColumn = Prisma.raw(SORT_COLUMNS[leading.field]);
+  const leadingValue = columnValue(leading.field, position.values[0] as SortValue);
+  const leadingBound = Prisma.sql`${leadingColumn} ${Prisma.raw(leading.descending ? '<=' : '>=')} ${leadingValue}`;
   return Prisma.sql`${leadingBound} AND ((${Prisma.join(branches, ') OR (')}))`;
 }
 
-/** One song by id, or null. */
-export async function readSong(prisma: PrismaClient, id: string): Promise<SongRow | null> {
+/** One song by id, if there is one. */
+export async function readSong(prisma: PrismaClient, id: string): Promise<SongRow | undefined> {
   const [song] = await prisma.$queryRaw<SongRow[]>`SELECT ${SONG_COLUMNS} FROM songs WHERE id = ${id}::uuid`;
-  return song ?? null;
+  return song;
 }
 
 /**
@@ -189,7 +189,8 @@ export async function readOffsetPage(
     ORDER BY ${orderBy}`;
   const items: SongRow[] = [];
   for (const { total: _total, ...song } of rows) if (song.id !== null) items.push(song);
-  return { items, total: rows[0]?.total ?? 0, limit: page.limit, offset: page.offset };
+  const { total } = rows[0] as { total: number }; // the count's row is always there
+  return { items, total, limit: page.limit, offset: page.offset };
 }
 
 /** Up to `limit` songs of a keyset walk: those `where` matches, after `position` when given. */
