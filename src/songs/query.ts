@@ -4,7 +4,7 @@
  * a list, always agree. Reads are single SQL statements through `$queryRaw` (one statement is one
  * snapshot, and it skips Prisma's query building on the hottest path: docs/performance.md); writes
  * go through Prisma's model API in router.ts. Every value is a bound parameter; the only text put
- * into the SQL is chosen from the fixed column maps below.
+ * into the SQL is written here (column names come from the closed list of sort fields).
  */
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { type SongFilter, type SortField, type SortKey, toIsoDate } from './schemas.js';
@@ -28,14 +28,12 @@ const SONG_COLUMNS = Prisma.raw(
   'id, name, artist, streams, released_on AS "releasedOn", created_at AS "createdAt", updated_at AS "updatedAt"',
 );
 
-/** The SQL column behind each sort field. */
-const SORT_COLUMNS: Record<SortField, string> = {
-  name: 'name',
-  artist: 'artist',
-  streams: 'streams',
-  releasedOn: 'released_on',
-  createdAt: 'created_at',
-};
+/** The SQL column behind a sort field: its name in snake_case. */
+function sortColumn(field: SortField): Prisma.Sql {
+  if (field === 'releasedOn') return Prisma.raw('released_on');
+  if (field === 'createdAt') return Prisma.raw('created_at');
+  return Prisma.raw(field);
+}
 
 /**
  * A value compared with a sort field's column, cast to the column's type: a `Date` is sent as text
@@ -144,7 +142,7 @@ export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition
   const equalities: Prisma.Sql[] = [];
   const branches: Prisma.Sql[] = [];
   terms.forEach(({ field, descending }, index) => {
-    const column = Prisma.raw(SORT_COLUMNS[field]);
+    const column = sortColumn(field);
     const value = columnValue(field, position.values[index] as SortValue);
     branches.push(
       Prisma.join(
@@ -157,7 +155,7 @@ export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition
   branches.push(Prisma.join([...equalities, Prisma.sql`id > ${position.id}::uuid`], ' AND '));
 
   const leading = terms[0] as SortTerm; // orderBy names at least one key (schemas.ts)
-  const leadingColumn = Prisma.raw(SORT_COLUMNS[leading.field]);
+  const leadingColumn = sortColumn(leading.field);
   const leadingValue = columnValue(leading.field, position.values[0] as SortValue);
   const leadingBound = Prisma.sql`${leadingColumn} ${Prisma.raw(leading.descending ? '<=' : '>=')} ${leadingValue}`;
   return Prisma.sql`${leadingBound} AND ((${Prisma.join(branches, ') OR (')}))`;
