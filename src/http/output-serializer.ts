@@ -39,22 +39,20 @@ function plainJson(value: unknown, walk: Walk): Json {
     return value.toISOString();
   }
   if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) throw NOT_PLAIN;
     const items: Json[] = [];
+    // A hole reads as undefined, which hands the whole value to superjson like any undefined.
     for (let index = 0; index < value.length; index += 1) {
-      if (!(index in value)) throw NOT_PLAIN; // a hole
       walk.path.push(String(index));
       items.push(plainJson(value[index], walk));
       walk.path.pop();
     }
     return items;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+  if (Object.getPrototypeOf(value) !== Object.prototype) throw NOT_PLAIN;
   const json: Record<string, Json> = {};
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    if (item === undefined || key.includes('.') || key.includes('\\')) throw NOT_PLAIN;
+    if (key.includes('.') || key.includes('\\')) throw NOT_PLAIN;
     walk.path.push(key);
     json[key] = plainJson(item, walk);
     walk.path.pop();
@@ -67,9 +65,10 @@ export function serializeOutput(value: unknown): SuperJSONResult {
   let json: Json;
   try {
     json = plainJson(value, walk);
-  } catch (error) {
-    if (error === NOT_PLAIN) return superjson.serialize(value);
-    throw error;
+  } catch {
+    // NOT_PLAIN, or a failure of the value itself (a getter that throws), which superjson, meeting
+    // it again, reports as it always has.
+    return superjson.serialize(value);
   }
   if (walk.dates.length === 0) return { json };
   const values: Record<string, ['Date']> = {};

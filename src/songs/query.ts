@@ -112,6 +112,7 @@ export function parseOrderBy(keys: readonly SortKey[]): SortTerm[] {
  * names the select gives the columns (`"releasedOn"`), so that it also orders an outer query.
  */
 function songOrderBy(terms: readonly SortTerm[]): Prisma.Sql {
+  // Stryker disable next-line StringLiteral: equivalent, ASC is the default direction in SQL
   const keys = terms.map(({ field, descending }) => `"${field}" ${descending ? 'DESC' : 'ASC'}`);
   return Prisma.raw([...keys, 'id ASC'].join(', '));
 }

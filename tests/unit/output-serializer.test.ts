@@ -113,7 +113,7 @@ describe('which path it takes', () => {
     expect(serialize).toHaveBeenCalledWith(value);
   });
 
-  it('does not swallow an error that is not its own signal', () => {
+  it('lets an error of the value itself through, as superjson does', () => {
     const value = {
       get boom(): never {
         throw new Error('getter failed');
