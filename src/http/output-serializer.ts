@@ -31,6 +31,7 @@ function plainJson(value: unknown, walk: Walk): Json {
     if (!Number.isFinite(value) || Object.is(value, -0)) throw NOT_PLAIN;
     return value;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent, any other type fails the prototype check below
   if (typeof value !== 'object' || walk.seen.has(value)) throw NOT_PLAIN;
   walk.seen.add(value);
   if (value instanceof Date) {
