@@ -1,0 +1,92 @@
+/**
+ * Every PostgreSQL SQLSTATE (and severity) that errors.ts treats as a database fault, one row each:
+ * the code a client gets, and whether the read ran once more (connection and conflict faults do;
+ * timeouts and a busy server do not, they would only add load). database-errors.test.ts covers the
+ * Prisma codes and the other driver errors; this table covers the PostgreSQL codes themselves.
+ */
+import { TRPCError } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { mockDeep } from 'vitest-mock-extended';
+import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.js';
+import { createCaller } from '../../src/router.js';
+
+const SONG_ID = '6f1c2b1e-4a5d-4e8f-9a0b-1c2d3e4f5a6b';
+
+/** A PostgreSQL error as Prisma 7 wraps it through adapter-pg (P2039 with `driverAdapterError`). */
+function postgresError(sqlState: string, severity?: string) {
+  const cause = { kind: 'postgres', originalCode: sqlState, originalMessage: 'x', severity };
+  return new Prisma.PrismaClientKnownRequestError(`Database error. Code: \`${sqlState}\`.`, {
+    code: 'P2039',
+    clientVersion: Prisma.prismaVersion.client,
+    meta: {
+      driverAdapterError: Object.assign(new Error('DriverAdapterError'), {
+        name: 'DriverAdapterError',
+        cause,
+      }),
+    },
+  });
+}
+
+/** What the pg driver itself throws for a PostgreSQL error: its SQLSTATE and severity, no Prisma. */
+const pgError = (sqlState: string, severity = 'ERROR') =>
+  Object.assign(new Error('from the server'), { code: sqlState, severity });
+
+/** Calls song.byId on a database that always fails with `error`: the code and how many tries. */
+async function byIdFailingWith(error: unknown): Promise<{ code: string; tries: number }> {
+  const prisma = mockDeep<PrismaClient>();
+  prisma.song.findUnique.mockRejectedValue(error);
+  const failure = await createCaller({ prisma, auth: null })
+    .song.byId({ id: SONG_ID })
+    .then(
+      () => {
+        throw new Error('expected the call to fail');
+      },
+      (error: unknown) => error,
+    );
+  expect(failure).toBeInstanceOf(TRPCError);
+  return { code: (failure as TRPCError).code, tries: prisma.song.findUnique.mock.calls.length };
+}
+
+describe('PostgreSQL errors that are faults: SERVICE_UNAVAILABLE, and a read runs again only when that is safe', () => {
+  it.each<[string, unknown, number]>([
+    ['lock timeout (55P03)', postgresError('55P03'), 1],
+    ['statement timeout (57014)', postgresError('57014'), 1],
+    ['serialization failure (40001)', postgresError('40001'), 2],
+    ['deadlock (40P01)', postgresError('40P01'), 2],
+    ['connection failure (08006)', postgresError('08006'), 2],
+    ['connection does not exist (08003)', postgresError('08003'), 2],
+    ['administrator shutdown (57P01)', postgresError('57P01'), 2],
+    ['crash shutdown (57P02)', postgresError('57P02'), 2],
+    ['cannot connect now (57P03)', postgresError('57P03'), 2],
+    ['too many connections (53300)', postgresError('53300'), 1],
+    ['out of memory (53200)', postgresError('53200'), 1],
+    ['disk full (53100)', postgresError('53100'), 1],
+    ['any code with severity FATAL (55000)', postgresError('55000', 'FATAL'), 2],
+    ['any code with severity PANIC (XX000)', postgresError('XX000', 'PANIC'), 2],
+    ['a lock timeout straight from pg', pgError('55P03'), 1],
+    ['a serialization failure straight from pg', pgError('40001'), 2],
+    ['a FATAL straight from pg', pgError('57P01', 'FATAL'), 2],
+    [
+      'an interactive transaction that expired (Prisma P2028)',
+      new Prisma.PrismaClientKnownRequestError(
+        'Transaction API error: Transaction already closed: A query cannot be executed on an expired transaction.',
+        { code: 'P2028', clientVersion: Prisma.prismaVersion.client },
+      ),
+      1,
+    ],
+  ])('%s', async (_, error, tries) => {
+    expect(await byIdFailingWith(error)).toEqual({ code: 'SERVICE_UNAVAILABLE', tries });
+  });
+});
+
+describe('PostgreSQL errors that are not faults: INTERNAL_SERVER_ERROR, tried once', () => {
+  it.each<[string, unknown]>([
+    ['a syntax error (42601)', postgresError('42601')],
+    ['a code that only ends like a fault class (XX053)', postgresError('XX053')],
+    ['a code that only ends like a connection class (XX008)', postgresError('XX008')],
+    ['severity ERROR on an unlisted code (22008)', postgresError('22008', 'ERROR')],
+    ['an unlisted code straight from pg', pgError('22P02')],
+  ])('%s', async (_, error) => {
+    expect(await byIdFailingWith(error)).toEqual({ code: 'INTERNAL_SERVER_ERROR', tries: 1 });
+  });
+});
