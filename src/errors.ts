@@ -81,7 +81,7 @@ const ADAPTER_KIND_FAULTS: Record<string, DatabaseFault> = {
 
 type Loose = { [key: string]: unknown };
 const asObject = (value: unknown): Loose | null =>
-  // Stryker disable next-line ConditionalExpression: equivalent, a primitive let through reads undefined for every property looked up, as null does (only a thrown function given error properties could differ, and no library throws one)
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a primitive let through reads undefined for every property looked up, as null does (only a thrown function given error properties could differ, and no library throws one)
   typeof value === 'object' && value !== null ? (value as Loose) : null;
 
 /** A driver adapter's error, classified by its kind or by the original SQLSTATE. */
@@ -122,6 +122,7 @@ function faultOf(error: unknown): DatabaseFault | null {
     // A PostgreSQL error straight from pg carries its SQLSTATE and a severity.
     if (typeof object.severity === 'string') return sqlStateFault(code, object.severity);
   }
+  // Stryker disable next-line StringLiteral: equivalent, no MESSAGE_FAULTS pattern matches the empty string or any other text without those words
   const message = typeof object.message === 'string' ? object.message : '';
   return MESSAGE_FAULTS.find(([pattern]) => pattern.test(message))?.[1] ?? null;
 }
