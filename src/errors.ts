@@ -88,6 +88,7 @@ const asObject = (value: unknown): Loose | null =>
 function adapterFault(adapterError: Loose): DatabaseFault | null {
   const cause = asObject(adapterError.cause);
   if (!cause) return null;
+  // Stryker disable next-line ConditionalExpression: equivalent, `in` reads a non-string kind as its string form, and adapter-pg only sets string kinds
   if (typeof cause.kind === 'string' && cause.kind in ADAPTER_KIND_FAULTS)
     return ADAPTER_KIND_FAULTS[cause.kind] ?? null;
   const sqlState = cause.originalCode ?? cause.code;

@@ -90,3 +90,23 @@ describe('PostgreSQL errors that are not faults: INTERNAL_SERVER_ERROR, tried on
     expect(await byIdFailingWith(error)).toEqual({ code: 'INTERNAL_SERVER_ERROR', tries: 1 });
   });
 });
+
+describe('an adapter error that carries no SQLSTATE is an internal error, reported with itself as the cause', () => {
+  const adapterError = (cause?: object) =>
+    Object.assign(new Error('DriverAdapterError'), { name: 'DriverAdapterError', cause });
+
+  it.each<[string, Error]>([
+    ['no cause at all', adapterError()],
+    ['a postgres cause without a code', adapterError({ kind: 'postgres', originalMessage: 'x' })],
+  ])('%s', async (_, thrown) => {
+    const prisma = mockDeep<PrismaClient>();
+    prisma.song.findUnique.mockRejectedValue(thrown);
+    const failure = await createCaller({ prisma, auth: null })
+      .song.byId({ id: SONG_ID })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TRPCError);
+    expect((failure as TRPCError).code).toBe('INTERNAL_SERVER_ERROR');
+    // The mapping classified it and let it through: it did not itself fail on the missing fields.
+    expect((failure as TRPCError).cause).toBe(thrown);
+  });
+});
