@@ -91,13 +91,17 @@ describe('PostgreSQL errors that are not faults: INTERNAL_SERVER_ERROR, tried on
   });
 });
 
-describe('an adapter error that carries no SQLSTATE is an internal error, reported with itself as the cause', () => {
+describe('an error the mapping cannot classify is an internal error, reported with itself as the cause', () => {
   const adapterError = (cause?: object) =>
     Object.assign(new Error('DriverAdapterError'), { name: 'DriverAdapterError', cause });
 
   it.each<[string, Error]>([
-    ['no cause at all', adapterError()],
-    ['a postgres cause without a code', adapterError({ kind: 'postgres', originalMessage: 'x' })],
+    ['a DriverAdapterError with no cause', adapterError()],
+    [
+      'a DriverAdapterError whose postgres cause has no code',
+      adapterError({ kind: 'postgres', originalMessage: 'x' }),
+    ],
+    ['an error whose cause is a string', new Error('failed', { cause: 'socket closed' })],
   ])('%s', async (_, thrown) => {
     const prisma = mockDeep<PrismaClient>();
     prisma.song.findUnique.mockRejectedValue(thrown);
