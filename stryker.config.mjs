@@ -20,6 +20,16 @@ export default {
     'src/http/**/*.ts',
     'src/rest/**/*.ts',
     '!src/**/*.d.ts',
+    // Not rule modules (docs/mutation.md): they print, log or serve files, and hold none of the
+    // API's rules. keys-command.ts and first-start.ts print text for people (the key rules they
+    // call live in api-keys.ts, which stays); logging.ts formats log lines; web.ts serves the
+    // built page's static files; openapi.ts assembles the description document from the REST
+    // schemas (schemas.ts, which stays, holds the rules it describes).
+    '!src/access/keys-command.ts',
+    '!src/access/first-start.ts',
+    '!src/http/logging.ts',
+    '!src/http/web.ts',
+    '!src/rest/openapi.ts',
   ],
   coverageAnalysis: 'perTest',
   incremental: true,
