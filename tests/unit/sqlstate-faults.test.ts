@@ -67,6 +67,11 @@ describe('PostgreSQL errors that are faults: SERVICE_UNAVAILABLE, and a read run
     ['a serialization failure straight from pg', pgError('40001'), 2],
     ['a FATAL straight from pg', pgError('57P01', 'FATAL'), 2],
     [
+      'pg’s "Connection terminated" with a code that is no SQLSTATE',
+      Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ERR_STREAM_DESTROYED' }),
+      2,
+    ],
+    [
       'an interactive transaction that expired (Prisma P2028)',
       new Prisma.PrismaClientKnownRequestError(
         'Transaction API error: Transaction already closed: A query cannot be executed on an expired transaction.',
@@ -86,6 +91,8 @@ describe('PostgreSQL errors that are not faults: INTERNAL_SERVER_ERROR, tried on
     ['a code that only ends like a connection class (XX008)', postgresError('XX008')],
     ['severity ERROR on an unlisted code (22008)', postgresError('22008', 'ERROR')],
     ['an unlisted code straight from pg', pgError('22P02')],
+    // Only an error with a severity is PostgreSQL's: the same code from elsewhere is not a SQLSTATE.
+    ['a connection-class code without a severity', Object.assign(new Error('x'), { code: '08006' })],
   ])('%s', async (_, error) => {
     expect(await byIdFailingWith(error)).toEqual({ code: 'INTERNAL_SERVER_ERROR', tries: 1 });
   });
@@ -102,6 +109,7 @@ describe('an error the mapping cannot classify is an internal error, reported wi
       adapterError({ kind: 'postgres', originalMessage: 'x' }),
     ],
     ['an error whose cause is a string', new Error('failed', { cause: 'socket closed' })],
+    ['a numeric code beside a severity', Object.assign(new Error('x'), { code: 53300, severity: 'ERROR' })],
   ])('%s', async (_, thrown) => {
     const prisma = mockDeep<PrismaClient>();
     prisma.song.findUnique.mockRejectedValue(thrown);
