@@ -132,6 +132,7 @@ function faultOf(error: unknown): DatabaseFault | null {
 export function databaseFault(error: unknown): DatabaseFault | null {
   let current: unknown = error;
   // A short, bounded walk down `cause`: tRPC and Prisma each wrap at most once or twice.
+  // Stryker disable next-line ConditionalExpression: equivalent for `current !== null` (null has no fault and no cause, so the next step ends the walk anyway); this also turns off the loop-condition mutants that time out
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
     const fault = faultOf(current);
     if (fault) return fault;

@@ -67,6 +67,11 @@ describe('PostgreSQL errors that are faults: SERVICE_UNAVAILABLE, and a read run
     ['a serialization failure straight from pg', pgError('40001'), 2],
     ['a FATAL straight from pg', pgError('57P01', 'FATAL'), 2],
     [
+      'a fault two causes deep',
+      new Error('outer', { cause: new Error('inner', { cause: pgError('40001') }) }),
+      2,
+    ],
+    [
       'pg’s "Connection terminated" with a code that is no SQLSTATE',
       Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ERR_STREAM_DESTROYED' }),
       2,
@@ -109,6 +114,15 @@ describe('an error the mapping cannot classify is an internal error, reported wi
       adapterError({ kind: 'postgres', originalMessage: 'x' }),
     ],
     ['an error whose cause is a string', new Error('failed', { cause: 'socket closed' })],
+    // The walk down `cause` is bounded: a cycle ends it instead of looping for ever.
+    [
+      'a cause that is the error itself',
+      (() => {
+        const error = new Error('loops');
+        Object.assign(error, { cause: error });
+        return error;
+      })(),
+    ],
     ['a numeric code beside a severity', Object.assign(new Error('x'), { code: 53300, severity: 'ERROR' })],
   ])('%s', async (_, thrown) => {
     const prisma = mockDeep<PrismaClient>();
