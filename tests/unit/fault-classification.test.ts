@@ -1,8 +1,8 @@
 /**
- * Every PostgreSQL SQLSTATE (and severity) that errors.ts treats as a database fault, one row each:
- * the code a client gets, and whether the read ran once more (connection and conflict faults do;
- * timeouts and a busy server do not, they would only add load). database-errors.test.ts covers the
- * Prisma codes and the other driver errors; this table covers the PostgreSQL codes themselves.
+ * Every entry of errors.ts's fault tables, one row each (Prisma codes, adapter kinds, socket codes,
+ * driver messages, PostgreSQL SQLSTATEs and severities): the code a client gets, and whether the read
+ * ran once more (connection and conflict faults do; timeouts and a busy server do not, they would
+ * only add load). database-errors.test.ts shows the mapping at work over HTTP and in the log.
  */
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,69 @@ async function byIdFailingWith(error: unknown): Promise<{ code: string; tries: n
   expect(failure).toBeInstanceOf(TRPCError);
   return { code: (failure as TRPCError).code, tries: prisma.song.findUnique.mock.calls.length };
 }
+
+const prismaError = (code: string) =>
+  new Prisma.PrismaClientKnownRequestError(`Invalid \`prisma.song.findUnique()\` invocation: ${code}`, {
+    code,
+    clientVersion: Prisma.prismaVersion.client,
+  });
+const unwrappedAdapterError = (kind: string) =>
+  Object.assign(new Error('DriverAdapterError'), { name: 'DriverAdapterError', cause: { kind } });
+/** A Node socket error, with a message that no message rule matches (the code alone decides). */
+const socketError = (code: string) => Object.assign(new Error('socket'), { code, syscall: 'connect' });
+
+describe('driver and Prisma errors that are faults: SERVICE_UNAVAILABLE, retried only when safe', () => {
+  it.each<[string, unknown, number]>([
+    ['Prisma P1001 (server unreachable)', prismaError('P1001'), 2],
+    ['Prisma P1002 (server reached, timed out)', prismaError('P1002'), 1],
+    ['Prisma P1008 (socket timeout)', prismaError('P1008'), 1],
+    ['Prisma P1017 (connection closed)', prismaError('P1017'), 2],
+    ['Prisma P2024 (pool timeout)', prismaError('P2024'), 1],
+    ['Prisma P2034 (write conflict)', prismaError('P2034'), 2],
+    ['Prisma P2037 (too many connections)', prismaError('P2037'), 1],
+    ['adapter kind DatabaseNotReachable', unwrappedAdapterError('DatabaseNotReachable'), 2],
+    ['adapter kind ConnectionClosed', unwrappedAdapterError('ConnectionClosed'), 2],
+    ['adapter kind SocketTimeout', unwrappedAdapterError('SocketTimeout'), 1],
+    ['adapter kind TooManyConnections', unwrappedAdapterError('TooManyConnections'), 1],
+    ['adapter kind TransactionWriteConflict', unwrappedAdapterError('TransactionWriteConflict'), 2],
+    ['socket ECONNREFUSED', socketError('ECONNREFUSED'), 2],
+    ['socket ECONNRESET', socketError('ECONNRESET'), 2],
+    ['socket ENOTFOUND', socketError('ENOTFOUND'), 2],
+    ['socket ETIMEDOUT', socketError('ETIMEDOUT'), 2],
+    ['socket EPIPE', socketError('EPIPE'), 2],
+    ['socket EHOSTUNREACH', socketError('EHOSTUNREACH'), 2],
+    [
+      'pg-pool’s "timeout exceeded when trying to connect"',
+      new Error('timeout exceeded when trying to connect'),
+      1,
+    ],
+    [
+      'pg’s "Connection terminated due to connection timeout"',
+      new Error('Connection terminated due to connection timeout'),
+      2,
+    ],
+    [
+      'pg’s "Client has encountered a connection error"',
+      new Error('Client has encountered a connection error and is not queryable'),
+      2,
+    ],
+    ['"PGlite is closed"', new Error('PGlite is closed'), 2],
+    ['"PGlite is closing"', new Error('PGlite is closing'), 2],
+  ])('%s', async (_, error, tries) => {
+    expect(await byIdFailingWith(error)).toEqual({ code: 'SERVICE_UNAVAILABLE', tries });
+  });
+});
+
+describe('driver errors that only resemble a fault: INTERNAL_SERVER_ERROR, tried once', () => {
+  it.each<[string, unknown]>([
+    ['an unknown adapter kind', unwrappedAdapterError('LengthMismatch')],
+    ['an unknown socket code', socketError('EACCES')],
+    ['a fault message that does not start the text', new Error('query failed: PGlite is closed')],
+    ['a fault message with more after it', new Error('PGlite is closed for maintenance')],
+  ])('%s', async (_, error) => {
+    expect(await byIdFailingWith(error)).toEqual({ code: 'INTERNAL_SERVER_ERROR', tries: 1 });
+  });
+});
 
 describe('PostgreSQL errors that are faults: SERVICE_UNAVAILABLE, and a read runs again only when that is safe', () => {
   it.each<[string, unknown, number]>([
