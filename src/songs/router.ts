@@ -115,6 +115,7 @@ export const songRouter = router({
         try {
           position = decodeCursor(cursor, fingerprint, terms);
         } catch (error) {
+          // Stryker disable next-line ConditionalExpression: equivalent, decodeCursor throws nothing but CursorError
           if (error instanceof CursorError) throw badInput('cursor', error.message, cursor);
           throw error;
         }
