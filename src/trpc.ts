@@ -66,6 +66,7 @@ const t = initTRPC.context<Context>().create({
       message: clientMessage(error),
       data: {
         ...data,
+        // Stryker disable next-line ConditionalExpression: equivalent, tRPC gives every error a stack outside production, so in development `stack` is never undefined
         ...(isDevelopment() && stack !== undefined ? { stack } : {}),
         zodError: zodError ? flattenZodError(zodError) : null,
       },
