@@ -26,10 +26,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openDatabase } from '../src/db/index.js';
 import { FIRST_NAMES, seededRandom, TITLE_NOUNS, TITLE_OPENERS } from '../src/demo/catalogue.js';
 import { MONTH_NAMES } from '../src/import/csv-fields.js';
+import { adminQuery, databaseUrl } from '../tests/support/postgres-admin.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The command `npm run import` runs (package.json), without npm's own start-up. */
@@ -117,40 +117,26 @@ const GIN_INDEXES = `
   SELECT format('%I.%I', schemaname, indexname) AS name FROM pg_indexes
   WHERE tablename = 'songs' AND indexdef LIKE '% USING gin %'`;
 
-/** A fresh, migrated database on the benchmark's server; `drop` removes it. */
+/** A fresh, migrated database on the benchmark's server; `drop` removes it (once). */
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `songs_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
+  await adminQuery(POSTGRES_URL, `CREATE DATABASE "${name}"`);
+  const url = databaseUrl(POSTGRES_URL, name);
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
     dropped = true;
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await adminQuery(POSTGRES_URL, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   };
   try {
-    const db = await openDatabase(url.toString());
+    const db = await openDatabase(url);
     await db.migrate();
     await db.close();
   } catch (error) {
     await drop();
     throw error;
   }
-  return { url: url.toString(), drop };
-}
-
-async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql)).rows;
-  } finally {
-    await client.end();
-  }
+  return { url, drop };
 }
 
 const psql = (url: string, args: string[]) =>
@@ -166,7 +152,7 @@ const SONG_COLUMNS = 'id, name, artist, streams, released_on, created_at, update
 async function timePsqlFloor(rowsFile: string, dir: string): Promise<Measurement> {
   const { url, drop } = await freshDatabase();
   try {
-    const indexes = await query<{ name: string; definition: string }>(
+    const indexes = await adminQuery<{ name: string; definition: string }>(
       url,
       `SELECT format('%I.%I', schemaname, indexname) AS name, indexdef AS definition
        FROM pg_indexes WHERE tablename = 'songs' AND indexname <> 'songs_pkey' ORDER BY indexname`,
@@ -186,7 +172,7 @@ async function timePsqlFloor(rowsFile: string, dir: string): Promise<Measurement
     const started = performance.now();
     await psql(url, ['-f', script]);
     const seconds = (performance.now() - started) / 1000;
-    const [counted] = await query<{ rows: number }>(url, 'SELECT count(*)::int AS rows FROM songs');
+    const [counted] = await adminQuery<{ rows: number }>(url, 'SELECT count(*)::int AS rows FROM songs');
     return {
       target: 'PostgreSQL floor: psql COPY + index rebuild',
       seconds,
@@ -206,8 +192,8 @@ async function benchPostgres(
   const { url, drop } = await freshDatabase();
   try {
     if (withoutTrigramIndexes) {
-      for (const { name } of await query<{ name: string }>(url, GIN_INDEXES))
-        await query(url, `DROP INDEX ${name}`);
+      for (const { name } of await adminQuery<{ name: string }>(url, GIN_INDEXES))
+        await adminQuery(url, `DROP INDEX ${name}`);
     }
     const target = withoutTrigramIndexes ? 'PostgreSQL without trigram indexes' : 'PostgreSQL';
     const measured = await timeImport(target, url, file);
