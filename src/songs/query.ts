@@ -46,6 +46,11 @@ function columnValue(field: SortField, value: SortValue): Prisma.Sql {
   return Prisma.sql`${value}::text`;
 }
 
+/** `<field's column> <operator> <value>`, the value cast to the column's type. */
+function compare(field: SortField, operator: '=' | '<' | '>' | '<=' | '>=', value: SortValue): Prisma.Sql {
+  return Prisma.sql`${sortColumn(field)} ${Prisma.raw(operator)} ${columnValue(field, value)}`;
+}
+
 /**
  * A `*Contains` filter is `ILIKE '%<text>%'`. The contract makes `%` and `_` in the text literal, so
  * escape them (and the escape character itself; `\` is PostgreSQL's default LIKE escape).
@@ -64,16 +69,10 @@ export function songWhere(filter: SongFilter): Prisma.Sql[] {
   if (filter.artistContains) {
     where.push(Prisma.sql`artist ILIKE ${`%${escapeLikePattern(filter.artistContains)}%`}`);
   }
-  if (filter.streamsGte !== undefined)
-    where.push(Prisma.sql`streams >= ${columnValue('streams', filter.streamsGte)}`);
-  if (filter.streamsLte !== undefined)
-    where.push(Prisma.sql`streams <= ${columnValue('streams', filter.streamsLte)}`);
-  if (filter.releasedOnGte !== undefined) {
-    where.push(Prisma.sql`released_on >= ${columnValue('releasedOn', filter.releasedOnGte)}`);
-  }
-  if (filter.releasedOnLte !== undefined) {
-    where.push(Prisma.sql`released_on <= ${columnValue('releasedOn', filter.releasedOnLte)}`);
-  }
+  if (filter.streamsGte !== undefined) where.push(compare('streams', '>=', filter.streamsGte));
+  if (filter.streamsLte !== undefined) where.push(compare('streams', '<=', filter.streamsLte));
+  if (filter.releasedOnGte !== undefined) where.push(compare('releasedOn', '>=', filter.releasedOnGte));
+  if (filter.releasedOnLte !== undefined) where.push(compare('releasedOn', '<=', filter.releasedOnLte));
   return where;
 }
 
@@ -143,22 +142,18 @@ export function keysetWhere(terms: readonly SortTerm[], position: KeysetPosition
   const equalities: Prisma.Sql[] = [];
   const branches: Prisma.Sql[] = [];
   terms.forEach(({ field, descending }, index) => {
-    const column = sortColumn(field);
-    const value = columnValue(field, position.values[index] as SortValue);
-    branches.push(
-      Prisma.join(
-        [...equalities, Prisma.sql`${column} ${Prisma.raw(descending ? '<' : '>')} ${value}`],
-        ' AND ',
-      ),
-    );
-    equalities.push(Prisma.sql`${column} = ${value}`);
+    const value = position.values[index] as SortValue;
+    branches.push(Prisma.join([...equalities, compare(field, descending ? '<' : '>', value)], ' AND '));
+    equalities.push(compare(field, '=', value));
   });
   branches.push(Prisma.join([...equalities, Prisma.sql`id > ${position.id}::uuid`], ' AND '));
 
   const leading = terms[0] as SortTerm; // orderBy names at least one key (schemas.ts)
-  const leadingColumn = sortColumn(leading.field);
-  const leadingValue = columnValue(leading.field, position.values[0] as SortValue);
-  const leadingBound = Prisma.sql`${leadingColumn} ${Prisma.raw(leading.descending ? '<=' : '>=')} ${leadingValue}`;
+  const leadingBound = compare(
+    leading.field,
+    leading.descending ? '<=' : '>=',
+    position.values[0] as SortValue,
+  );
   return Prisma.sql`${leadingBound} AND ((${Prisma.join(branches, ') OR (')}))`;
 }
 
