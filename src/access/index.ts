@@ -56,6 +56,9 @@ export function createAccess(prisma: PrismaClient, config: Config): Access {
     return auth ? `${auth.via}:${auth.subject}` : `ip:${req.ip}`;
   });
 
+  // Built once: the same for every response of this app.
+  const varyByOrigin: Record<string, string[]> = config.CORS_ORIGINS.length > 0 ? { vary: ['Origin'] } : {};
+
   const middleware = express.Router();
   middleware.use(browserSecurity(config));
   middleware.use(['/trpc', '/v1'], rateLimits.middleware);
@@ -68,12 +71,10 @@ export function createAccess(prisma: PrismaClient, config: Config): Access {
       if (outcome.error !== undefined) throw toTRPCError(outcome.error) ?? outcome.error;
       return { prisma, auth: outcome.auth ?? null, readAccess: config.READ_ACCESS };
     },
-    responseMeta: ({ errors }) => {
-      const headers: Record<string, string | string[]> = {};
-      if (config.CORS_ORIGINS.length > 0) headers.vary = ['Origin'];
-      if (errors.some((error) => error.code === 'UNAUTHORIZED')) headers['WWW-Authenticate'] = 'Bearer';
-      return { headers };
-    },
+    responseMeta: ({ errors }) =>
+      errors.some((error) => error.code === 'UNAUTHORIZED')
+        ? { headers: { ...varyByOrigin, 'WWW-Authenticate': 'Bearer' } }
+        : { headers: varyByOrigin },
     close: () => rateLimits.close(),
   };
 }
