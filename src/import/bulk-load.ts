@@ -22,6 +22,7 @@
  * the same as row by row.
  */
 import type { Session } from '../db/index.js';
+import { startShadowLoad } from './shadow-load.js';
 
 const SAVEPOINT = 'song_bulk_load';
 
@@ -74,14 +75,20 @@ interface IndexDefinition {
   comment: string | null;
 }
 
-/** A bulk load in progress, in the session's open transaction. */
+/** A bulk load in progress, begun in the session's open transaction; it ends it (commit or rollback). */
 export interface BulkLoad {
-  /** DIRECT: batches go straight into `songs`, stamped with these created_at/updated_at (COPY text). */
+  /** The table DIRECT batches are COPYed into: `songs`, or shadow-load.ts's shadow table. */
+  readonly target: string;
+  /** DIRECT: batches go straight into `target`, stamped with these created_at/updated_at (COPY text). */
   readonly directStamps: string | null;
   /** Recreates the dropped indexes; returns how many rows it removed as repeats (DIRECT). */
   finish(): Promise<number>;
   /** For a dry run, which rolls back without rebuilding: what `finish` would remove. */
   countRepeats(): Promise<number>;
+  /** Makes the load visible (after `finish`). */
+  commit(): Promise<void>;
+  /** Undoes the load: `songs` and its indexes are as they were. */
+  rollback(): Promise<void>;
 }
 
 /** SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
@@ -103,14 +110,19 @@ async function droppableUniqueKey(session: Session): Promise<IndexDefinition | n
 }
 
 /**
- * Starts a bulk load in the session's open transaction if `songs` is empty: locks the table and
- * drops its secondary indexes (and, for `direct`, the unique key). Null, with nothing changed,
- * when the table has rows or cannot be locked at once.
+ * Starts a bulk load in the session's open transaction if `songs` is empty. On PostgreSQL with
+ * `direct`, into a shadow table whose indexes are built in parallel (shadow-load.ts); else in
+ * place: locks the table and drops its secondary indexes (and, for `direct`, the unique key).
+ * Null, with nothing changed, when the table has rows or cannot be locked at once.
  */
 export async function startBulkLoad(
   session: Session,
-  options: { kind: keyof typeof REBUILD_MEMORY; direct: boolean },
+  options: { kind: keyof typeof REBUILD_MEMORY; direct: boolean; openSession: () => Promise<Session> },
 ): Promise<BulkLoad | null> {
+  if (options.kind === 'postgres' && options.direct) {
+    const shadow = await startShadowLoad(session, options.openSession);
+    if (shadow !== 'in-place') return shadow;
+  }
   const notEmpty = async () =>
     (await session.query<{ notEmpty: boolean }>(SONGS_NOT_EMPTY)).rows[0]?.notEmpty ?? true;
   // Cheap look first, without a lock: most runs into a table with rows stop here.
@@ -145,7 +157,15 @@ export async function startBulkLoad(
   }
 
   return {
+    target: 'songs',
     directStamps,
+    commit: async () => {
+      await session.query('COMMIT');
+    },
+    // The dropped indexes come back with the rollback.
+    rollback: async () => {
+      await session.query('ROLLBACK');
+    },
     countRepeats: async () =>
       uniqueKey === null ? 0 : ((await session.query<{ repeats: number }>(REPEATS)).rows[0]?.repeats ?? 0),
     finish: async () => {

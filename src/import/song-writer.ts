@@ -15,6 +15,7 @@
 import type { Database, Session } from '../db/index.js';
 import { type BulkLoad, startBulkLoad } from './bulk-load.js';
 import { CopyData } from './copy-data.js';
+import { SONG_COLUMNS } from './shadow-load.js';
 import type { ValidSongRow } from './song-csv-reader.js';
 import {
   CREATE_STAGING,
@@ -32,8 +33,6 @@ import { type TimeOrderedIdBatch, timeOrderedIds } from './time-ordered-ids.js';
 
 export type ConflictPolicy = 'skip' | 'update' | 'fail';
 export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['skip', 'update', 'fail'];
-
-const DIRECT_COLUMNS = 'id, name, artist, streams, released_on, created_at, updated_at';
 
 /** How a batch's rows wait to be written. */
 type BatchEncoding =
@@ -94,6 +93,7 @@ export class SongWriter {
 
   private constructor(
     private readonly session: Session,
+    private readonly openSession: Database['openSession'],
     private readonly kind: Database['kind'],
     private readonly policy: ConflictPolicy,
     private readonly tally: ImportTally,
@@ -108,7 +108,7 @@ export class SongWriter {
       await session.close();
       throw error;
     }
-    return new SongWriter(session, db.kind, policy, tally);
+    return new SongWriter(session, () => db.openSession(), db.kind, policy, tally);
   }
 
   /** The run took the bulk-load path. */
@@ -129,7 +129,11 @@ export class SongWriter {
   async startBulkLoad(): Promise<boolean> {
     const opened = !this.#inTransaction;
     if (opened) await this.begin();
-    this.#bulk = await startBulkLoad(this.session, { kind: this.kind, direct: this.policy === 'skip' });
+    this.#bulk = await startBulkLoad(this.session, {
+      kind: this.kind,
+      direct: this.policy === 'skip',
+      openSession: this.openSession,
+    });
     this.#tookBulkLoad = this.#bulk !== null;
     if (!this.#tookBulkLoad && opened) await this.#end('COMMIT');
     return this.#tookBulkLoad;
@@ -157,7 +161,7 @@ export class SongWriter {
     this.#settled ??= this.#encoding();
     if (ready.copy !== null) this.#lastBatchBytes = ready.copy.size;
     if (ready.encoding.kind === 'direct' && ready.copy !== null) {
-      await this.session.copyIn('songs', DIRECT_COLUMNS, ready.copy.data);
+      await this.session.copyIn(this.#bulk?.target ?? 'songs', SONG_COLUMNS, ready.copy.data);
       // Repeats are found, and counted as skipped, when the bulk load finishes (commit()).
       this.tally.add({ imported: ready.lines.length, updated: 0, skipped: 0 });
       return null;
@@ -174,23 +178,32 @@ export class SongWriter {
 
   /** Ends the run's transaction keeping its writes (a bulk load rebuilds its indexes first). */
   async commit(): Promise<void> {
-    if (this.#bulk !== null) {
-      const repeats = await this.#bulk.finish();
-      this.tally.add({ imported: -repeats, updated: 0, skipped: repeats });
-      this.#bulk = null;
+    const bulk = this.#bulk;
+    if (bulk === null) {
+      await this.#end('COMMIT');
+      return;
     }
-    await this.#end('COMMIT');
+    const repeats = await bulk.finish();
+    this.tally.add({ imported: -repeats, updated: 0, skipped: repeats });
+    this.#bulk = null;
+    this.#inTransaction = false;
+    await bulk.commit();
   }
 
   /** Ends the run's transaction without its writes; a dry run still counts a bulk load's repeats. */
   async rollback(options: { countRepeats?: boolean } = {}): Promise<void> {
-    if (this.#bulk !== null && options.countRepeats) {
-      const repeats = await this.#bulk.countRepeats();
+    const bulk = this.#bulk;
+    if (bulk === null) {
+      await this.#end('ROLLBACK');
+      return;
+    }
+    if (options.countRepeats) {
+      const repeats = await bulk.countRepeats();
       this.tally.add({ imported: -repeats, updated: 0, skipped: repeats });
     }
-    // The dropped indexes come back with the rollback.
     this.#bulk = null;
-    await this.#end('ROLLBACK');
+    this.#inTransaction = false;
+    await bulk.rollback();
   }
 
   /** Releases the session (a transaction still open is rolled back). */
