@@ -22,11 +22,18 @@
  * the same as row by row.
  */
 import type { Session } from '../db/index.js';
+import {
+  countRepeatsSql,
+  deleteRepeatsSql,
+  literal,
+  NAME_ARTIST_KEY,
+  REBUILD_MEMORY,
+  SONGS_NOT_EMPTY,
+  UNIQUE_VIOLATION,
+} from './bulk-sql.js';
 import { startShadowLoad } from './shadow-load.js';
 
 const SAVEPOINT = 'song_bulk_load';
-
-const SONGS_NOT_EMPTY = `SELECT EXISTS (SELECT 1 FROM songs) AS "notEmpty"`;
 
 const INDEX_COLUMNS = `format('%I.%I', n.nspname, c.relname) AS "qualifiedName",
          pg_get_indexdef(i.indexrelid) AS definition,
@@ -51,24 +58,6 @@ const UNIQUE_INDEXES = `
   JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE i.indrelid = 'songs'::regclass AND i.indisunique AND NOT i.indisprimary`;
 
-/** The key the import deduplicates on, and nothing else (no expression, no predicate). */
-const NAME_ARTIST_KEY = /USING btree \(name, artist\)$/;
-
-const REPEATS = `SELECT (count(*) - count(DISTINCT (name, artist)))::int AS repeats FROM songs`;
-
-const DELETE_REPEATS = `
-  DELETE FROM songs s USING (
-    SELECT id FROM (
-      SELECT id, row_number() OVER (PARTITION BY name, artist ORDER BY id) AS nth FROM songs
-    ) numbered WHERE nth > 1
-  ) repeat
-  WHERE s.id = repeat.id`;
-
-const UNIQUE_VIOLATION = '23505';
-
-/** Memory for the index rebuild: more means fewer sort runs and GIN flushes. Server-side, not Node's. */
-const REBUILD_MEMORY = { postgres: '256MB', pglite: '64MB' } as const;
-
 interface IndexDefinition {
   qualifiedName: string;
   definition: string;
@@ -90,9 +79,6 @@ export interface BulkLoad {
   /** Undoes the load: `songs` and its indexes are as they were. */
   rollback(): Promise<void>;
 }
-
-/** SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 async function restoreComment(session: Session, index: IndexDefinition): Promise<void> {
   if (index.comment !== null) {
@@ -167,7 +153,9 @@ export async function startBulkLoad(
       await session.query('ROLLBACK');
     },
     countRepeats: async () =>
-      uniqueKey === null ? 0 : ((await session.query<{ repeats: number }>(REPEATS)).rows[0]?.repeats ?? 0),
+      uniqueKey === null
+        ? 0
+        : ((await session.query<{ repeats: number }>(countRepeatsSql('songs'))).rows[0]?.repeats ?? 0),
     finish: async () => {
       await session.query(`SET LOCAL maintenance_work_mem = '${REBUILD_MEMORY[options.kind]}'`);
       const repeats = uniqueKey === null ? 0 : await restoreUniqueKey(session, uniqueKey);
@@ -192,7 +180,7 @@ async function restoreUniqueKey(session: Session, key: IndexDefinition): Promise
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await session.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     await session.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    repeats = (await session.query(DELETE_REPEATS)).rowCount;
+    repeats = (await session.query(deleteRepeatsSql('songs'))).rowCount;
     await session.query(key.definition);
   }
   await restoreComment(session, key);

@@ -25,9 +25,16 @@
  */
 import type { Session } from '../db/index.js';
 import type { BulkLoad } from './bulk-load.js';
-
-/** Every column of `songs`, as the import writes them. */
-export const SONG_COLUMNS = 'id, name, artist, streams, released_on, created_at, updated_at';
+import {
+  countRepeatsSql,
+  deleteRepeatsSql,
+  literal,
+  NAME_ARTIST_KEY,
+  REBUILD_MEMORY,
+  SONG_COLUMNS,
+  SONGS_NOT_EMPTY,
+  UNIQUE_VIOLATION,
+} from './bulk-sql.js';
 
 /** The shadow table's name, in `songs`' schema. One at a time: its loader holds `songs`' lock. */
 const SHADOW = 'songs_bulk_load';
@@ -37,11 +44,6 @@ const SHADOW = 'songs_bulk_load';
  * on one core (B-trees use PostgreSQL's own parallel workers). More would only compete for cores.
  */
 const BUILD_SESSIONS = 2;
-
-/** Memory for each index build (each session's own): more means fewer sort runs and GIN flushes. */
-const BUILD_MEMORY = '256MB';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** What `songs` is, as the catalog says: compared before and after the swap. */
 const TABLE_DESCRIPTION = `
@@ -112,11 +114,6 @@ const TRIGGERS = `
          obj_description(oid, 'pg_trigger') AS comment
   FROM pg_trigger WHERE tgrelid = 'songs'::regclass AND NOT tgisinternal ORDER BY tgname`;
 
-const SONGS_NOT_EMPTY = `SELECT EXISTS (SELECT 1 FROM songs) AS "notEmpty"`;
-
-/** The key the import deduplicates on (as in bulk-load.ts). */
-const NAME_ARTIST_KEY = /USING btree \(name, artist\)$/;
-
 interface IndexRow {
   name: string;
   definition: string;
@@ -139,9 +136,6 @@ interface Trigger {
   build: string;
   comment: string | null;
 }
-
-/** SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** `definition` with its `ON <table> ` replaced by the shadow's, or null if it is not there exactly once. */
 function onShadow(definition: string, prefix: string, table: string, shadow: string): string | null {
@@ -261,11 +255,7 @@ function shadowLoad(load: {
   let committed = false;
 
   const repeatsIn = async (session: Session) =>
-    (
-      await session.query<{ repeats: number }>(
-        `SELECT (count(*) - count(DISTINCT (name, artist)))::int AS repeats FROM ${shadow}`,
-      )
-    ).rows[0]?.repeats ?? 0;
+    (await session.query<{ repeats: number }>(countRepeatsSql(shadow))).rows[0]?.repeats ?? 0;
 
   /** Builds the unique (name, artist) key first: if the file repeated a key, its repeats go first. */
   const buildKey = async (key: ShadowIndex): Promise<number> => {
@@ -275,13 +265,7 @@ function shadowLoad(load: {
     } catch (error) {
       if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     }
-    const { rowCount } = await loader.query(`
-      DELETE FROM ${shadow} s USING (
-        SELECT id FROM (
-          SELECT id, row_number() OVER (PARTITION BY name, artist ORDER BY id) AS nth FROM ${shadow}
-        ) numbered WHERE nth > 1
-      ) repeat
-      WHERE s.id = repeat.id`);
+    const { rowCount } = await loader.query(deleteRepeatsSql(shadow));
     await loader.query(key.build);
     return rowCount;
   };
@@ -296,7 +280,7 @@ function shadowLoad(load: {
       for (let n = 1; n < BUILD_SESSIONS && n < queue.length; n += 1) {
         const helper = await load.openSession();
         helpers.push(helper);
-        await helper.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+        await helper.query(`SET maintenance_work_mem = '${REBUILD_MEMORY.postgres}'`);
       }
       const work = async (session: Session) => {
         for (let next = queue.shift(); next; next = queue.shift()) await session.query(next.build);
@@ -346,7 +330,7 @@ function shadowLoad(load: {
     finish: async () => {
       await loader.query('COMMIT');
       committed = true;
-      await loader.query(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
+      await loader.query(`SET maintenance_work_mem = '${REBUILD_MEMORY.postgres}'`);
       const key = indexes.find((index) => index.unique && NAME_ARTIST_KEY.test(index.definition));
       const repeats = key ? await buildKey(key) : 0;
       await buildOthers(indexes.filter((index) => index !== key));

@@ -14,8 +14,8 @@
  */
 import type { Database, Session } from '../db/index.js';
 import { type BulkLoad, startBulkLoad } from './bulk-load.js';
+import { SONG_COLUMNS } from './bulk-sql.js';
 import { CopyData } from './copy-data.js';
-import { SONG_COLUMNS } from './shadow-load.js';
 import type { ValidSongRow } from './song-csv-reader.js';
 import {
   CREATE_STAGING,
