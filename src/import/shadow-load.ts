@@ -9,9 +9,10 @@
  *    on and see the table as it was (empty). Nothing of the run is visible until step 4 commits.
  * 2. The writer's session creates `songs_bulk_load` (`LIKE songs`: columns, defaults, CHECK
  *    constraints, comments; no index) and COPYs every batch into it, in its transaction.
- * 3. At the end it commits the shadow, rebuilds the unique (name, artist) key (removing the file's
- *    repeats if that fails, as the in-place path does), then it and a second session build the
- *    other indexes from `songs`' own definitions, GIN first, in parallel.
+ * 3. At the end it commits the shadow, and two sessions build every index of `songs` on it, from
+ *    `songs`' own definitions, in parallel: the writer's starts with the unique (name, artist) key
+ *    (removing the file's repeats if that fails, as the in-place path does), the other with the
+ *    longest builds (GIN).
  * 4. The lock session swaps the shadow in, in one transaction: `songs`' triggers recreated on the
  *    shadow, `DROP TABLE songs`, the shadow renamed, its indexes given their names and constraints.
  *    It then compares the swapped table with the original (columns, constraints, indexes,
@@ -257,7 +258,10 @@ function shadowLoad(load: {
   const repeatsIn = async (session: Session) =>
     (await session.query<{ repeats: number }>(countRepeatsSql(shadow))).rows[0]?.repeats ?? 0;
 
-  /** Builds the unique (name, artist) key first: if the file repeated a key, its repeats go first. */
+  /**
+   * Builds the unique (name, artist) key; if the file repeated a pair, deletes the repeats (every
+   * row but the first of each pair) and builds it again. Returns how many rows it deleted.
+   */
   const buildKey = async (key: ShadowIndex): Promise<number> => {
     try {
       await loader.query(key.build);
@@ -270,24 +274,34 @@ function shadowLoad(load: {
     return rowCount;
   };
 
-  /** The other indexes, GIN first (the longest builds), shared by BUILD_SESSIONS sessions. */
-  const buildOthers = async (others: ShadowIndex[]): Promise<void> => {
-    const queue = [...others].sort(
-      (a, b) => Number(b.build.includes(' USING gin ')) - Number(a.build.includes(' USING gin ')),
-    );
+  /**
+   * Builds every index, BUILD_SESSIONS at a time: the loader starts with the unique key, the others
+   * with the longest builds (GIN), then each takes the next index left. An index built before the
+   * key's repeats are deleted keeps entries for the deleted rows, as after any DELETE: VACUUM's work.
+   * Returns the repeats deleted.
+   */
+  const buildIndexes = async (): Promise<number> => {
+    const key = indexes.find((index) => index.unique && NAME_ARTIST_KEY.test(index.definition));
+    const queue = indexes
+      .filter((index) => index !== key)
+      .sort((a, b) => Number(b.build.includes(' USING gin ')) - Number(a.build.includes(' USING gin ')));
+    let repeats = 0;
     const helpers: Session[] = [];
     try {
-      for (let n = 1; n < BUILD_SESSIONS && n < queue.length; n += 1) {
+      for (let n = 1; n < BUILD_SESSIONS; n += 1) {
         const helper = await load.openSession();
         helpers.push(helper);
         await helper.query(`SET maintenance_work_mem = '${REBUILD_MEMORY.postgres}'`);
       }
       const work = async (session: Session) => {
+        if (session === loader && key) repeats = await buildKey(key);
         for (let next = queue.shift(); next; next = queue.shift()) await session.query(next.build);
       };
+      // Every build ends (or fails) before the shadow may be dropped.
       const results = await Promise.allSettled([loader, ...helpers].map(work));
       const failed = results.find((result) => result.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
+      return repeats;
     } finally {
       await Promise.all(helpers.map((helper) => helper.close()));
     }
@@ -331,9 +345,7 @@ function shadowLoad(load: {
       await loader.query('COMMIT');
       committed = true;
       await loader.query(`SET maintenance_work_mem = '${REBUILD_MEMORY.postgres}'`);
-      const key = indexes.find((index) => index.unique && NAME_ARTIST_KEY.test(index.definition));
-      const repeats = key ? await buildKey(key) : 0;
-      await buildOthers(indexes.filter((index) => index !== key));
+      const repeats = await buildIndexes();
       await lock.query('SAVEPOINT shadow_swap');
       try {
         await swap();
