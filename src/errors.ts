@@ -152,6 +152,7 @@ export const isRetryableRead = (error: unknown) => {
  * else is left to tRPC, which reports it as INTERNAL_SERVER_ERROR (its text masked in production).
  */
 export function toTRPCError(error: unknown): TRPCError | null {
+  // Stryker disable next-line ConditionalExpression: equivalent, the TRPCErrors that reach it (the credential checks' UNAUTHORIZED and SERVICE_UNAVAILABLE) hold no database fault in their causes and are no Prisma error, so the rest also returns null, and each caller falls back to the error itself
   if (error instanceof TRPCError) return error;
   if (databaseFault(error)) {
     return new TRPCError({

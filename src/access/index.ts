@@ -40,6 +40,7 @@ export function createAccess(prisma: PrismaClient, config: Config): Access {
   const outcomes = new WeakMap<Request, Promise<Outcome>>();
   const outcomeOf = (req: Request): Promise<Outcome> => {
     let outcome = outcomes.get(req);
+    // Stryker disable next-line ConditionalExpression: equivalent for `true` (check again every time), the second check of a request answers from the verdict cache the first one filled, accepted or rejected alike; only a check that threw (not cached) would run again, against the same database a moment later
     if (!outcome) {
       outcome = authenticate(req.headers.authorization).then(
         (auth) => ({ auth }),
