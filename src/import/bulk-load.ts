@@ -2,7 +2,9 @@
  * The empty-table bulk load. Keeping the secondary indexes (B-trees and two trigram GINs) up to
  * date row by row is most of the cost of a large import; building them once afterwards is far
  * cheaper (docs/performance.md). So, as pg_restore does, an import into an EMPTY table drops
- * those indexes, loads every batch, and rebuilds them, all in the import's one transaction:
+ * those indexes, loads every batch, and rebuilds them, all in the import's one transaction (on
+ * PostgreSQL with `skip`, shadow-load.ts does it through a shadow table instead, so that the
+ * indexes can be built in parallel sessions; this in-place path is for the other cases):
  *
  * - The definitions are read from the catalog (pg_get_indexdef, what pg_indexes shows) and
  *   replayed verbatim, so the rebuilt indexes are the migration's, name and comment included.

@@ -2,7 +2,8 @@
  * The import's writer: the one place that writes songs below Prisma, over a Session of src/db.
  * It chooses the write path and adds each batch's outcome to the run's ImportTally:
  *
- * - DIRECT (bulk-load.ts): an empty table and `skip`: batches are COPYed straight into `songs`.
+ * - DIRECT (bulk-load.ts, shadow-load.ts): an empty table and `skip`: batches are COPYed straight
+ *   into `songs`, or into the shadow table that replaces it (PostgreSQL).
  * - staging (staging.ts): `skip` into a table with rows, and `fail`: COPY into a staging table,
  *   then INSERT … ON CONFLICT.
  * - update (staging.ts): as staging, with repeats within a batch folded first.
