@@ -27,9 +27,9 @@ import type { Session } from '../db/index.js';
 import {
   countRepeatsSql,
   deleteRepeatsSql,
-  literal,
   NAME_ARTIST_KEY,
   REBUILD_MEMORY,
+  restoreIndexComment,
   SONGS_NOT_EMPTY,
   UNIQUE_VIOLATION,
 } from './bulk-sql.js';
@@ -80,12 +80,6 @@ export interface BulkLoad {
   commit(): Promise<void>;
   /** Undoes the load: `songs` and its indexes are as they were. */
   rollback(): Promise<void>;
-}
-
-async function restoreComment(session: Session, index: IndexDefinition): Promise<void> {
-  if (index.comment !== null) {
-    await session.query(`COMMENT ON INDEX ${index.qualifiedName} IS ${literal(index.comment)}`);
-  }
 }
 
 /** The unique (name, artist) index, if it alone guards the table's keys and may be dropped (DIRECT). */
@@ -163,7 +157,7 @@ export async function startBulkLoad(
       const repeats = uniqueKey === null ? 0 : await restoreUniqueKey(session, uniqueKey);
       for (const index of dropped) {
         await session.query(index.definition);
-        await restoreComment(session, index);
+        await restoreIndexComment(session, index);
       }
       return repeats;
     },
@@ -185,6 +179,6 @@ async function restoreUniqueKey(session: Session, key: IndexDefinition): Promise
     repeats = (await session.query(deleteRepeatsSql('songs'))).rowCount;
     await session.query(key.definition);
   }
-  await restoreComment(session, key);
+  await restoreIndexComment(session, key);
   return repeats;
 }

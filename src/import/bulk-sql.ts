@@ -2,6 +2,7 @@
  * What both bulk loads (bulk-load.ts in place, shadow-load.ts through a shadow table) say to the
  * database: the columns they COPY, and the SQL of the index builds at their end.
  */
+import type { Session } from '../db/index.js';
 
 /** Every column of `songs`, in the order DIRECT batches are COPYed. */
 export const SONG_COLUMNS = 'id, name, artist, streams, released_on, created_at, updated_at';
@@ -31,3 +32,13 @@ export const deleteRepeatsSql = (table: string) => `
 
 /** SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
 export const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** Gives a rebuilt index (schema-qualified name) the comment its original had, if any. */
+export async function restoreIndexComment(
+  session: Session,
+  index: { qualifiedName: string; comment: string | null },
+): Promise<void> {
+  if (index.comment !== null) {
+    await session.query(`COMMENT ON INDEX ${index.qualifiedName} IS ${literal(index.comment)}`);
+  }
+}

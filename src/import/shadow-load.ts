@@ -16,7 +16,7 @@
  * 4. The lock session swaps the shadow in, in one transaction: `songs`' triggers recreated on the
  *    shadow, `DROP TABLE songs`, the shadow renamed, its indexes given their names and constraints.
  *    It then compares the swapped table with the original (columns, constraints, indexes,
- *    triggers, comments, privileges, options: `TABLE_DESCRIPTION`); if anything differs, or the
+ *    triggers, comments, privileges, options: shadow-plan.ts); if anything differs, or the
  *    swap fails (an object depending on `songs`, say), the swap is undone and the rows are copied
  *    into the original table instead: slower (its indexes are kept up to date row by row), but the
  *    table stays exactly the migration's.
@@ -32,119 +32,18 @@ import {
   literal,
   NAME_ARTIST_KEY,
   REBUILD_MEMORY,
+  restoreIndexComment,
   SONG_COLUMNS,
   SONGS_NOT_EMPTY,
   UNIQUE_VIOLATION,
 } from './bulk-sql.js';
-
-/** The shadow table's name, in `songs`' schema. One at a time: its loader holds `songs`' lock. */
-const SHADOW = 'songs_bulk_load';
+import { describeSongs, planShadow, type ShadowIndex, type ShadowPlan } from './shadow-plan.js';
 
 /**
  * Index-building sessions, the writer's included: the migration has two GIN indexes, each built
  * on one core (B-trees use PostgreSQL's own parallel workers). More would only compete for cores.
  */
 const BUILD_SESSIONS = 2;
-
-/** What `songs` is, as the catalog says: compared before and after the swap. */
-const TABLE_DESCRIPTION = `
-  SELECT json_build_object(
-    'table', (
-      SELECT json_build_object(
-        'kind', relkind, 'persistence', relpersistence, 'owner', relowner::regrole::text,
-        'privileges', relacl::text, 'options', reloptions, 'replicaIdentity', relreplident,
-        'rowSecurity', relrowsecurity, 'forceRowSecurity', relforcerowsecurity,
-        'tablespace', reltablespace, 'comment', obj_description(oid, 'pg_class'))
-      FROM pg_class WHERE oid = 'songs'::regclass),
-    'columns', (
-      SELECT json_agg(json_build_object(
-        'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
-        'default', pg_get_expr(d.adbin, d.adrelid), 'identity', a.attidentity,
-        'generated', a.attgenerated, 'collation', a.attcollation, 'statistics', a.attstattarget,
-        'storage', a.attstorage, 'compression', a.attcompression,
-        'comment', col_description(a.attrelid, a.attnum)) ORDER BY a.attnum)
-      FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = 'songs'::regclass AND a.attnum > 0 AND NOT a.attisdropped),
-    'constraints', (
-      SELECT json_agg(json_build_object(
-        'name', conname, 'definition', pg_get_constraintdef(oid),
-        'comment', obj_description(oid, 'pg_constraint')) ORDER BY conname)
-      FROM pg_constraint WHERE conrelid = 'songs'::regclass),
-    'indexes', (
-      SELECT json_agg(json_build_object(
-        'definition', pg_get_indexdef(indexrelid),
-        'comment', obj_description(indexrelid, 'pg_class')) ORDER BY indexrelid::regclass::text)
-      FROM pg_index WHERE indrelid = 'songs'::regclass),
-    'triggers', (
-      SELECT json_agg(json_build_object(
-        'definition', pg_get_triggerdef(oid), 'enabled', tgenabled,
-        'comment', obj_description(oid, 'pg_trigger')) ORDER BY tgname)
-      FROM pg_trigger WHERE tgrelid = 'songs'::regclass AND NOT tgisinternal),
-    'policies', (SELECT count(*) FROM pg_policy WHERE polrelid = 'songs'::regclass),
-    'rules', (SELECT count(*) FROM pg_rewrite WHERE ev_class = 'songs'::regclass),
-    'publications', (SELECT count(*) FROM pg_publication_rel WHERE prrelid = 'songs'::regclass),
-    'statistics', (SELECT count(*) FROM pg_statistic_ext WHERE stxrelid = 'songs'::regclass),
-    'inheritance', (
-      SELECT count(*) FROM pg_inherits
-      WHERE inhrelid = 'songs'::regclass OR inhparent = 'songs'::regclass),
-    'referencedBy', (SELECT count(*) FROM pg_constraint WHERE confrelid = 'songs'::regclass)
-  )::text AS description`;
-
-const TABLE_NAMES = `
-  SELECT format('%I.%I', n.nspname, c.relname) AS "table",
-         format('%I.%I', n.nspname, '${SHADOW}') AS shadow,
-         format('%I', n.nspname) AS schema
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.oid = 'songs'::regclass`;
-
-const INDEXES = `
-  SELECT format('%I', c.relname) AS name,
-         pg_get_indexdef(i.indexrelid) AS definition,
-         i.indisunique AS "unique",
-         obj_description(i.indexrelid, 'pg_class') AS comment,
-         k.contype AS "constraintType",
-         obj_description(k.oid, 'pg_constraint') AS "constraintComment"
-  FROM pg_index i
-  JOIN pg_class c ON c.oid = i.indexrelid
-  LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
-  WHERE i.indrelid = 'songs'::regclass
-  ORDER BY c.relname`;
-
-const TRIGGERS = `
-  SELECT pg_get_triggerdef(oid) AS definition, format('%I', tgname) AS name,
-         obj_description(oid, 'pg_trigger') AS comment
-  FROM pg_trigger WHERE tgrelid = 'songs'::regclass AND NOT tgisinternal ORDER BY tgname`;
-
-interface IndexRow {
-  name: string;
-  definition: string;
-  unique: boolean;
-  comment: string | null;
-  constraintType: string | null;
-  constraintComment: string | null;
-}
-
-/** One index of `songs`, to be built on the shadow under a temporary name, then renamed. */
-interface ShadowIndex extends IndexRow {
-  temporaryName: string;
-  /** The CREATE INDEX statement for the shadow. */
-  build: string;
-}
-
-interface Trigger {
-  name: string;
-  /** The CREATE TRIGGER statement for the shadow. */
-  build: string;
-  comment: string | null;
-}
-
-/** `definition` with its `ON <table> ` replaced by the shadow's, or null if it is not there exactly once. */
-function onShadow(definition: string, prefix: string, table: string, shadow: string): string | null {
-  const on = ` ON ${table} `;
-  if (!definition.startsWith(prefix) || definition.indexOf(on) !== definition.lastIndexOf(on)) return null;
-  const at = definition.indexOf(on);
-  return at < 0 ? null : `${definition.slice(0, at)} ON ${shadow} ${definition.slice(at + on.length)}`;
-}
 
 /**
  * Starts a shadow load if `songs` is empty and can be locked at once: `loader` (the writer's
@@ -176,33 +75,9 @@ export async function startShadowLoad(
     // idle transactions must not end it.
     await lock.query('SET LOCAL idle_in_transaction_session_timeout = 0');
 
-    const [names] = (await lock.query<{ table: string; shadow: string; schema: string }>(TABLE_NAMES)).rows;
-    if (!names) return 'in-place';
-    const { table, shadow, schema } = names;
-    const indexes: ShadowIndex[] = [];
-    for (const [position, index] of (await lock.query<IndexRow>(INDEXES)).rows.entries()) {
-      // An index behind an exclusion constraint: not rebuilt here.
-      if (index.constraintType !== null && index.constraintType !== 'p' && index.constraintType !== 'u')
-        return 'in-place';
-      const temporaryName = `${SHADOW}_${position}`;
-      const create = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX `;
-      const build = onShadow(index.definition, `${create}${index.name} ON `, table, shadow);
-      if (build === null) return 'in-place';
-      indexes.push({
-        ...index,
-        temporaryName,
-        build: build.replace(`${create}${index.name}`, `${create}${temporaryName}`),
-      });
-    }
-    const triggers: Trigger[] = [];
-    for (const trigger of (
-      await lock.query<{ name: string; definition: string; comment: string | null }>(TRIGGERS)
-    ).rows) {
-      const build = onShadow(trigger.definition, 'CREATE ', table, shadow);
-      if (build === null) return 'in-place';
-      triggers.push({ name: trigger.name, build, comment: trigger.comment });
-    }
-    const [before] = (await lock.query<{ description: string }>(TABLE_DESCRIPTION)).rows;
+    const plan = await planShadow(lock);
+    if (plan === null) return 'in-place';
+    const { table, shadow } = plan;
     // What now() gives the INSERT path (a transaction's start), so both paths write the same.
     const [clock] = (await lock.query<{ now: string }>('SELECT now()::text AS now')).rows;
 
@@ -222,16 +97,7 @@ export async function startShadowLoad(
       return 'in-place';
     }
     started = true;
-    return shadowLoad({
-      loader,
-      lock,
-      openSession,
-      names: { table, shadow, schema },
-      indexes,
-      triggers,
-      description: before?.description ?? '',
-      directStamps: `${clock?.now}\t${clock?.now}`,
-    });
+    return shadowLoad({ loader, lock, openSession, plan, directStamps: `${clock?.now}\t${clock?.now}` });
   } catch {
     // The in-place path works whatever happened here.
     return 'in-place';
@@ -244,19 +110,13 @@ function shadowLoad(load: {
   loader: Session;
   lock: Session;
   openSession: () => Promise<Session>;
-  names: { table: string; shadow: string; schema: string };
-  indexes: ShadowIndex[];
-  triggers: Trigger[];
-  description: string;
+  plan: ShadowPlan;
   directStamps: string;
 }): BulkLoad {
-  const { loader, lock, names, indexes, triggers } = load;
-  const { table, shadow, schema } = names;
+  const { loader, lock, plan } = load;
+  const { table, shadow, schema, indexes, triggers } = plan;
   /** The shadow was committed: a rollback must drop it. */
   let committed = false;
-
-  const repeatsIn = async (session: Session) =>
-    (await session.query<{ repeats: number }>(countRepeatsSql(shadow))).rows[0]?.repeats ?? 0;
 
   /**
    * Builds the unique (name, artist) key; if the file repeated a pair, deletes the repeats (every
@@ -330,17 +190,17 @@ function shadowLoad(load: {
             `COMMENT ON CONSTRAINT ${index.name} ON ${table} IS ${literal(index.constraintComment)}`,
           );
       }
-      if (index.comment !== null)
-        await lock.query(`COMMENT ON INDEX ${schema}.${index.name} IS ${literal(index.comment)}`);
+      await restoreIndexComment(lock, { qualifiedName: `${schema}.${index.name}`, comment: index.comment });
     }
-    const [after] = (await lock.query<{ description: string }>(TABLE_DESCRIPTION)).rows;
-    if (after?.description !== load.description) throw new Error('the swapped table differs from songs');
+    if ((await describeSongs(lock)) !== plan.description)
+      throw new Error('the swapped table differs from songs');
   };
 
   return {
     target: shadow,
     directStamps: load.directStamps,
-    countRepeats: () => repeatsIn(loader),
+    countRepeats: async () =>
+      (await loader.query<{ repeats: number }>(countRepeatsSql(shadow))).rows[0]?.repeats ?? 0,
     finish: async () => {
       await loader.query('COMMIT');
       committed = true;
