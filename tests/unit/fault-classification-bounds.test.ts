@@ -4,24 +4,8 @@
  * down `cause` looks at the error and at most four causes below it. Past those bounds the error is
  * no fault: INTERNAL_SERVER_ERROR, tried once. fault-classification.test.ts has the faults themselves.
  */
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { mockDeep } from 'vitest-mock-extended';
-import type { PrismaClient } from '../../src/generated/prisma/client.js';
-import { createCaller } from '../../src/router.js';
-
-const SONG_ID = '6f1c2b1e-4a5d-4e8f-9a0b-1c2d3e4f5a6b';
-
-/** Calls song.byId on a database that always fails with `error`: the code and how many tries. */
-async function byIdFailingWith(error: unknown): Promise<{ code: string; tries: number }> {
-  const prisma = mockDeep<PrismaClient>();
-  prisma.$queryRaw.mockRejectedValue(error);
-  const failure = await createCaller({ prisma, auth: null })
-    .song.byId({ id: SONG_ID })
-    .catch((thrown: unknown) => thrown);
-  expect(failure).toBeInstanceOf(TRPCError);
-  return { code: (failure as TRPCError).code, tries: prisma.$queryRaw.mock.calls.length };
-}
+import { byIdFailingWith } from '../support/failing-database.js';
 
 /** `error` wrapped in `depth` plain errors, each the cause of the next. */
 function wrapped(error: Error, depth: number): Error {

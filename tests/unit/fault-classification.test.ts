@@ -4,13 +4,9 @@
  * ran once more (connection and conflict faults do; timeouts and a busy server do not, they would
  * only add load). database-errors.test.ts shows the mapping at work over HTTP and in the log.
  */
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { mockDeep } from 'vitest-mock-extended';
-import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.js';
-import { createCaller } from '../../src/router.js';
-
-const SONG_ID = '6f1c2b1e-4a5d-4e8f-9a0b-1c2d3e4f5a6b';
+import { Prisma } from '../../src/generated/prisma/client.js';
+import { byIdFailingWith, byIdFailure } from '../support/failing-database.js';
 
 /** A PostgreSQL error as Prisma 7 wraps it through adapter-pg (P2039 with `driverAdapterError`). */
 function postgresError(sqlState: string, severity?: string) {
@@ -30,22 +26,6 @@ function postgresError(sqlState: string, severity?: string) {
 /** What the pg driver itself throws for a PostgreSQL error: its SQLSTATE and severity, no Prisma. */
 const pgError = (sqlState: string, severity = 'ERROR') =>
   Object.assign(new Error('from the server'), { code: sqlState, severity });
-
-/** Calls song.byId on a database that always fails with `error`: the code and how many tries. */
-async function byIdFailingWith(error: unknown): Promise<{ code: string; tries: number }> {
-  const prisma = mockDeep<PrismaClient>();
-  prisma.$queryRaw.mockRejectedValue(error);
-  const failure = await createCaller({ prisma, auth: null })
-    .song.byId({ id: SONG_ID })
-    .then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: unknown) => error,
-    );
-  expect(failure).toBeInstanceOf(TRPCError);
-  return { code: (failure as TRPCError).code, tries: prisma.$queryRaw.mock.calls.length };
-}
 
 const prismaError = (code: string) =>
   new Prisma.PrismaClientKnownRequestError(`Invalid \`prisma.$queryRaw()\` invocation: ${code}`, {
@@ -188,14 +168,9 @@ describe('an error the mapping cannot classify is an internal error, reported wi
     ],
     ['a numeric code beside a severity', Object.assign(new Error('x'), { code: 53300, severity: 'ERROR' })],
   ])('%s', async (_, thrown) => {
-    const prisma = mockDeep<PrismaClient>();
-    prisma.$queryRaw.mockRejectedValue(thrown);
-    const failure = await createCaller({ prisma, auth: null })
-      .song.byId({ id: SONG_ID })
-      .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(TRPCError);
-    expect((failure as TRPCError).code).toBe('INTERNAL_SERVER_ERROR');
+    const { failure } = await byIdFailure(thrown);
+    expect(failure.code).toBe('INTERNAL_SERVER_ERROR');
     // The mapping classified it and let it through: it did not itself fail on the missing fields.
-    expect((failure as TRPCError).cause).toBe(thrown);
+    expect(failure.cause).toBe(thrown);
   });
 });
