@@ -1,6 +1,8 @@
 /**
- * Browsers: CORS only for the origins in CORS_ORIGINS (same origin only by default), and helmet's
- * security headers on every response.
+ * Browsers: CORS only for the origins in CORS_ORIGINS (same origin only by default), the response
+ * headers a frontend may read, an answer that varies by Origin exactly when CORS_ORIGINS is set (on
+ * the REST routes too, where tRPC adds no Vary of its own), and helmet's security headers on every
+ * response.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORS_ALLOWED_HEADERS } from '../../src/access/browser.js';
@@ -19,6 +21,8 @@ const preflight = (server: TestServer, origin: string) =>
       'access-control-request-headers': 'content-type,authorization,trpc-accept,x-trpc-source,x-request-id',
     },
   });
+
+const varyOf = (response: Response) => response.headers.get('vary')?.split(/,\s*/) ?? [];
 
 const corsHeaders = (response: Response) =>
   [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
@@ -51,11 +55,17 @@ describe('with CORS_ORIGINS set', () => {
     expect(response.status).toBeLessThan(500);
   });
 
-  it('lets an allowed origin read a response, and the rate-limit headers', async () => {
+  it('lets an allowed origin read a response, Retry-After and every RateLimit-* header', async () => {
     const response = await getCall(server.url, 'song.list', {}, undefined, { origin: ALLOWED });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(response.headers.get('access-control-expose-headers')).toMatch(/Retry-After.*RateLimit-Remaining/);
+    expect(response.headers.get('access-control-expose-headers')?.split(',')).toEqual([
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'RateLimit-Policy',
+    ]);
   });
 
   it('gives an actual request from another origin no CORS headers', async () => {
@@ -69,9 +79,15 @@ describe('with CORS_ORIGINS set', () => {
     ['another', REFUSED],
   ])('marks the answer to %s origin as varying by Origin, beside tRPC’s own Vary', async (_, origin) => {
     const response = await getCall(server.url, 'song.list', {}, undefined, { origin });
-    const vary = response.headers.get('vary')?.split(/,\s*/) ?? [];
+    const vary = varyOf(response);
     expect(vary).toContain('Origin');
     expect(vary).toContain('trpc-accept');
+  });
+
+  it('marks a REST answer to another origin as varying by Origin', async () => {
+    const response = await fetch(`${server.url}/v1/songs`, { headers: { origin: REFUSED } });
+    expect(response.status).toBe(200);
+    expect(varyOf(response)).toContain('Origin');
   });
 });
 
@@ -97,5 +113,12 @@ describe('by default (CORS_ORIGINS unset)', () => {
     // Pages served over plain HTTP must keep loading their own scripts.
     expect(response.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
+  });
+
+  it('does not mark an answer as varying by Origin', async () => {
+    const rest = await fetch(`${server.url}/v1/songs`, { headers: { origin: REFUSED } });
+    const trpc = await getCall(server.url, 'song.list', {}, undefined, { origin: REFUSED });
+    expect(varyOf(rest)).not.toContain('Origin');
+    expect(varyOf(trpc)).not.toContain('Origin');
   });
 });
