@@ -1,11 +1,13 @@
 /**
- * Rate limits: per client, reads and writes apart, each call of a batch counted; 429 in tRPC's
- * shape with Retry-After and RateLimit-* headers; shared through Redis by several instances.
+ * Rate limits: per client (each credential its own budget), reads and writes apart, each call of a
+ * batch counted, the API only (never the health checks); 429 in tRPC's shape with Retry-After and
+ * RateLimit-* headers; shared through Redis by several instances.
  */
 import { randomBytes } from 'node:crypto';
 import { TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApiKey } from '../../src/access/api-keys.js';
 import { songInput } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { getCall, postCall, trpcError } from './support.js';
@@ -114,6 +116,33 @@ describe('with the default budgets', () => {
     await using server = await startTestServer({ env: { RATE_LIMIT_READ: '0' } });
     const statuses = await Promise.all(Array.from({ length: 30 }, () => list(server).then((r) => r.status)));
     expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+
+  it('gives two API keys two budgets', async () => {
+    await using server = await startTestServer({ env: { RATE_LIMIT_READ: '2' } });
+    const { key: other } = await createApiKey(server.database.prisma, {
+      name: 'other',
+      scopes: ['songs:read'],
+    });
+    const status = (token: string) => list(server, token).then((r) => r.status);
+    expect([
+      await status(server.writerKey),
+      await status(server.writerKey),
+      await status(server.writerKey),
+    ]).toEqual([200, 200, 429]);
+    expect([await status(other), await status(other)]).toEqual([200, 200]);
+  });
+
+  it('never answers /healthz or /readyz with 429, however often they are polled', async () => {
+    await using server = await startTestServer({ env: { RATE_LIMIT_READ: '1' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (const path of ['/healthz', '/readyz']) statuses.push((await fetch(`${server.url}${path}`)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    // The API itself is limited on the same server.
+    const api = [await fetch(`${server.url}/v1/songs`), await fetch(`${server.url}/v1/songs`)];
+    expect(api.map((response) => response.status)).toEqual([200, 429]);
   });
 });
 

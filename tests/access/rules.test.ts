@@ -9,7 +9,7 @@ import { expectTRPCError } from '../support/errors.js';
 import { songInput } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 import { useTestDatabase } from '../support/test-database.js';
-import { getCall, postCall, trpcError, WRITES, type WriteProcedure } from './support.js';
+import { getCall, MISSING_ID, postCall, trpcError, WRITES, type WriteProcedure } from './support.js';
 
 const WRITE_PROCEDURES = Object.keys(WRITES) as WriteProcedure[];
 const HOUR = 3_600_000;
@@ -92,6 +92,18 @@ describe('over HTTP, with reads public (the default)', () => {
   it('rejects a read that sends an invalid credential (401) rather than serving it anonymously', async () => {
     const response = await getCall(server.url, 'song.list', {}, keys.revoked);
     expect(response.status).toBe(401);
+  });
+
+  it('sends no WWW-Authenticate with a successful answer', async () => {
+    const response = await getCall(server.url, 'song.list', {});
+    expect(response.status).toBe(200);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('sends no WWW-Authenticate with an error other than UNAUTHORIZED (a 404)', async () => {
+    const response = await getCall(server.url, 'song.byId', { id: MISSING_ID });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('www-authenticate')).toBeNull();
   });
 });
 
