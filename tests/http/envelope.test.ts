@@ -188,6 +188,9 @@ describe('the batch cap', () => {
   });
 });
 
+// Stryker's vitest runner names its worker processes in this variable (docs/mutation.md).
+const underMutationTesting = process.env.STRYKER_MUTATOR_WORKER !== undefined;
+
 describe('the cost of the worst inputs', () => {
   const room = MAX_BODY_BYTES - 100;
   const worst: [string, string][] = [
@@ -235,8 +238,10 @@ describe('the cost of the worst inputs', () => {
       return (used.user + used.system) / 1000;
     });
     // CPU time, the least of five: other processes do not count in it, though a loaded machine
-    // still inflates it several times. The costs this guards against are 100-350 ms.
-    expect(Math.min(...cpuMs)).toBeLessThan(25);
+    // still inflates it several times. The costs this guards against are 100-350 ms. Under
+    // Stryker (npm run test:mutation) every expression also counts its own hits, which multiplies
+    // the cost of the screen's per-character loop, so the bound holds for the real code only.
+    if (!underMutationTesting) expect(Math.min(...cpuMs)).toBeLessThan(25);
     const response = await post('song.create', body);
     expect(response.status).toBe(400);
     expect(await server.database.prisma.song.count()).toBe(0);
