@@ -25,8 +25,10 @@ export interface RateLimits {
 /** Who is spending: `key` names the budget (a credential, or the client IP when anonymous). */
 export type ClientKey = (req: Request) => Promise<string>;
 
-function connectRedis(url: string): Redis {
+function connectRedis(url: string, name: string): Redis {
   const redis = new Redis(url, {
+    // Named (CLIENT SETNAME) so that an operator can tell this service's connections in CLIENT LIST.
+    connectionName: name,
     // Fail a command at once while disconnected (the in-memory limiter answers) instead of queueing it.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -107,8 +109,8 @@ export function createRateLimits(
   config: Pick<Config, 'RATE_LIMIT_READ' | 'RATE_LIMIT_WRITE' | 'REDIS_URL' | 'REDIS_KEY_PREFIX'>,
   clientKey: ClientKey,
 ): RateLimits {
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : null;
   const prefix = `${config.REDIS_KEY_PREFIX}:ratelimit`;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, prefix) : null;
   const read = createLimiter(config.RATE_LIMIT_READ, 'read', redis, prefix);
   const write = createLimiter(config.RATE_LIMIT_WRITE, 'write', redis, prefix);
 

@@ -181,6 +181,30 @@ describe('in Redis', () => {
     expect((await list(second)).status).toBe(429);
   });
 
+  it.skipIf(!redisUp)(
+    `names its Redis connection after the key prefix, and ends it when the server closes ${redisUp ? '' : NO_REDIS}`,
+    async () => {
+      const prefix = `songs-test-${randomBytes(6).toString('hex')}`;
+      const observer = new Redis(REDIS_URL);
+      // CLIENT LIST: one line per connection, with ` name=<its name> ` among its fields.
+      const connections = async () =>
+        String(await observer.client('LIST'))
+          .split('\n')
+          .filter((line) => line.includes(` name=${prefix}:ratelimit `)).length;
+      try {
+        const server = await startTestServer({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix } });
+        try {
+          await vi.waitFor(async () => expect(await connections()).toBe(1));
+        } finally {
+          await server[Symbol.asyncDispose]();
+        }
+        await vi.waitFor(async () => expect(await connections()).toBe(0));
+      } finally {
+        observer.disconnect();
+      }
+    },
+  );
+
   it('falls back to memory when Redis is down: limits still hold, and the log says so', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
