@@ -22,5 +22,6 @@ export default defineConfig({
     ...base.test,
     include: ['tests/{songs,unit,http,access,rest,fuzz}/**/*.test.ts'],
     exclude: [...(base.test?.exclude ?? []), 'tests/http/lifecycle.test.ts'],
+    setupFiles: ['tests/mutation/hook-coverage.ts'],
   },
 });
