@@ -28,6 +28,7 @@ export function clientMessage(error: TRPCError): string {
   const { cause } = error;
   if (error.code === 'INTERNAL_SERVER_ERROR')
     return isDevelopment() ? error.message : GENERIC_INTERNAL_MESSAGE;
+  // Stryker disable next-line ConditionalExpression: equivalent for the code check forced true, a ZodError reaches a client only as the cause of the BAD_REQUEST that trpc.ts's badInput builds
   if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) return describeZodError(cause);
   if (cause instanceof InvalidEnvelopeError) return cause.message;
   // tRPC's own wording: it echoes the header, and names no limit.

@@ -20,15 +20,20 @@ export const notFound: RequestHandler = (_req, res) => {
 
 /** A 4xx keeps its status with a fixed message; anything else is a 500 whose cause is logged. */
 export const jsonErrors: ErrorRequestHandler = (error, req, res, next) => {
+  // Stryker disable OptionalChaining: equivalent, Express calls an error handler only with an error that is neither null nor undefined (`next(null)` means no error); the `?.` reads any thrown value, primitives included, without a TypeError
   const declared =
     typeof error?.status === 'number'
       ? error.status
       : typeof error?.statusCode === 'number'
         ? error.statusCode
         : 500;
+  // Stryker restore OptionalChaining
   const status = declared >= 400 && declared < 500 ? declared : 500;
-  if (status === 500) req.log?.error({ err: error }, 'request failed');
-  if (res.headersSent) return next(error); // Express ends the response; nothing more to send
+  // requestLogging (app.ts) gives every request its logger before any route runs.
+  if (status === 500) req.log.error({ err: error }, 'request failed');
+  // Express ends a response that has started (it cuts the connection), so nothing more is sent.
+  // Stryker disable next-line ConditionalExpression: equivalent for `false`, sending a JSON answer after the headers throws, and Express's handler then cuts the connection just the same (tests/http/express-errors.test.ts)
+  if (res.headersSent) return next(error);
   res
     .status(status)
     .json({ error: MESSAGES[status] ?? (status === 500 ? GENERIC_INTERNAL_MESSAGE : 'Request rejected') });
