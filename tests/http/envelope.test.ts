@@ -112,6 +112,22 @@ describe('what a client reads of a rejected request', () => {
     expect(error.message).toBe('The input is not valid JSON');
   });
 
+  it('names no field for a problem with the whole input', async () => {
+    const error = await rejected(await get('song.list', '{"json":"x"}'));
+    expect(error.message).toBe('Invalid input: expected object, received string');
+  });
+
+  it('asks for JSON when a body comes in another content type', async () => {
+    const response = await fetch(`${server.url}/trpc/song.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml', authorization: `Bearer ${server.writerKey}` },
+      body: '<a/>',
+    });
+    expect(response.status).toBe(415);
+    const { error } = (await response.json()) as ErrorBody;
+    expect(error.json.message).toBe('Send the input as application/json');
+  });
+
   it.each([
     ['development', true],
     ['production', false],

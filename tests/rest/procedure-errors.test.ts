@@ -39,6 +39,9 @@ describe('a procedure error answers with the status tRPC gives its code', () => 
     prisma.$queryRaw.mockRejectedValue(new TRPCError({ code, message: `${code} here` }));
     const response = await rest(url, `/v1/songs/${SONG_ID}`);
     expect(response).toMatchObject({ status, body: { detail: `${code} here` } });
+    // Only a 401 asks for a credential, and only a 503 says when to retry.
+    expect(response.headers.get('www-authenticate')).toBe(status === 401 ? 'Bearer' : null);
+    expect(response.headers.get('retry-after')).toBe(status === 503 ? '1' : null);
   });
 
   it('asks for a Bearer credential with a 401', async () => {

@@ -134,6 +134,54 @@ describe('POST /v1/songs', () => {
   });
 });
 
+describe('the type of each problem, named as pydantic names it', () => {
+  const detail = (loc: string[], msg: string, type: string) => ({ detail: [{ loc, msg, type }] });
+  const post = (overrides: Record<string, unknown>) =>
+    call('/v1/songs', { method: 'POST', json: restSongBody(overrides) });
+
+  it.each<[string, () => Promise<RestResponse>, ReturnType<typeof detail>]>([
+    [
+      'a string too long',
+      () => post({ name: 'x'.repeat(201) }),
+      detail(['body', 'name'], 'name must be at most 200 characters', 'string_too_long'),
+    ],
+    [
+      'a string where a number belongs',
+      () => post({ streams: '12' }),
+      detail(['body', 'streams'], 'streams must be a finite number', 'number_type'),
+    ],
+    [
+      'null where a string belongs',
+      () => post({ name: null }),
+      detail(['body', 'name'], 'name must be a string', 'string_type'),
+    ],
+    [
+      'a number over its maximum',
+      () => post({ streams: 2e15 }),
+      detail(['body', 'streams'], 'streams must be at most 1e15', 'less_than_equal'),
+    ],
+    [
+      'a query limit over its maximum',
+      () => call('/v1/songs?limit=101'),
+      detail(['query', 'limit'], 'limit must be at most 100', 'less_than_equal'),
+    ],
+    [
+      'a query limit that is not an integer',
+      () => call('/v1/songs?limit=1.5'),
+      detail(['query', 'limit'], 'limit must be an integer', 'int_parsing'),
+    ],
+    [
+      'a path id that is not a UUID',
+      () => call('/v1/songs/abc'),
+      detail(['path', 'id'], 'id must be a UUID', 'string_pattern_mismatch'),
+    ],
+  ])('%s', async (_, request, body) => {
+    const response = await request();
+    expect(response.status).toBe(422);
+    expect(response.body).toEqual(body);
+  });
+});
+
 describe('GET /v1/songs/{id}', () => {
   it('answers the song without created_at, as the original did', async () => {
     const song = await created();
