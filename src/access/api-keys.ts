@@ -46,7 +46,7 @@ export function generateApiKey(): string {
 
 /** The stored form of a key: SHA-256, hex (64 characters). */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return createHash('sha256').update(key).digest('hex'); // a string is hashed as UTF-8
 }
 
 /** Whether `token` has the shape of a key this service makes (prefix and 43 base62 digits). */

@@ -63,6 +63,8 @@ describe('keys create', () => {
     [['create', '--name', 'x', '--scope', 'songs:admin'], /--scope songs:admin/],
     [['create', '--name', 'x', '--expires', 'soon'], /--expires soon/],
     [['create', '--name', 'x', '--expires', '0d'], /--expires 0d/],
+    [['create', '--name', 'x', '--expires', 'x1d'], /--expires x1d/],
+    [['create', '--name', 'x', '--expires', '1dx'], /--expires 1dx/],
     [['create', '--name', 'x', '--colour', 'red'], /--colour/],
     [['rotate'], /Unknown command "rotate"/],
   ])('rejects %j with exit code 2, naming what is wrong, and creates nothing', async (argv, message) => {
@@ -91,6 +93,33 @@ describe('keys list and revoke', () => {
     expect(JSON.parse((await keys('revoke', b.id, '--json')).stdout).revoked).toMatchObject([{ id: b.id }]);
     const rows = await db.prisma.apiKey.findMany({ where: { id: { in: [a.id, b.id] } } });
     expect(rows.every((row) => row.revokedAt !== null)).toBe(true);
+  });
+
+  it('lists keys oldest first, whatever order the rows are stored in', async () => {
+    const a = await createKey('--name', 'a');
+    const b = await createKey('--name', 'b');
+    // b's row is rewritten (PostgreSQL stores the new version after a's), and made the older.
+    await db.prisma.apiKey.update({
+      where: { id: b.id },
+      data: { createdAt: new Date(Date.now() - 60_000) },
+    });
+    const listed = JSON.parse((await keys('list', '--json')).stdout) as { keys: { id: string }[] };
+    expect(listed.keys.map((k) => k.id)).toEqual([b.id, a.id]);
+  });
+
+  it('revokes only the key with the id given, leaving the others live', async () => {
+    const a = await createKey('--name', 'a');
+    const b = await createKey('--name', 'b');
+    expect(JSON.parse((await keys('revoke', a.id, '--json')).stdout).revoked).toMatchObject([{ id: a.id }]);
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id: b.id } })).revokedAt).toBeNull();
+  });
+
+  it('takes text around an id for a name, not for that id', async () => {
+    const { id } = await createKey('--name', 'a');
+    for (const nameOrId of [`x${id}`, `${id}x`]) {
+      expect(await keys('revoke', nameOrId)).toMatchObject({ exitCode: 1 });
+    }
+    expect((await db.prisma.apiKey.findUniqueOrThrow({ where: { id } })).revokedAt).toBeNull();
   });
 
   it('says so, with exit code 1, when nothing matches', async () => {
