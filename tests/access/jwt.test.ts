@@ -254,6 +254,23 @@ describe('when the provider’s key set cannot be had', () => {
     await expectProviderDown(gone.url);
   });
 
+  it('answers the caller 503 SERVICE_UNAVAILABLE, not 401, when nothing listens at AUTH_JWKS_URL', async () => {
+    const gone = await provider(() => {});
+    await gone.close();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await using down = await startTestServer({
+        env: { AUTH_JWKS_URL: gone.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE },
+      });
+      const response = await postCall(down.url, 'song.create', songInput(), await token());
+      expect(response.status).toBe(503);
+      expect(await trpcError(response)).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(await down.database.prisma.song.count()).toBe(0);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
   it('is SERVICE_UNAVAILABLE, logged, when the JWKS URL answers JSON that is no key set', async () => {
     const garbage = await provider((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
