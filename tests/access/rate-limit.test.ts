@@ -4,6 +4,8 @@
  * RateLimit-* headers; shared through Redis by several instances.
  */
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -93,6 +95,74 @@ describe('in memory', () => {
       httpStatus: 429,
     });
   });
+
+  /** A refused call's entry in tRPC's answer. */
+  type Refusal = { error: { json: { message: string; code: number; data: { code: string; path: string } } } };
+  const trpcPath = (paths: string[], query = '') =>
+    `${server.url}/trpc/${paths.join(',')}${query ? `?${query}` : ''}`;
+
+  it('says when the budget refills: RateLimit-Reset and Retry-After count down the 60 s window, and the 429 names its call', async () => {
+    const client = fromClient();
+    const first = await list(server, undefined, client);
+    expect(Number(first.headers.get('ratelimit-reset'))).toBeGreaterThan(50);
+    expect(Number(first.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
+    for (let i = 0; i < 4; i += 1) await list(server, undefined, client);
+    const refused = await list(server, undefined, client);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(50);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = (await refused.json()) as Refusal;
+    expect(body.error.json).toMatchObject({
+      message: `Too many requests: try again in ${retryAfter} s`,
+      code: -32029,
+      data: { code: 'TOO_MANY_REQUESTS', path: 'song.list' },
+    });
+  });
+
+  it('answers a refused REST call with a problem that has only a detail', async () => {
+    const client = fromClient();
+    for (let i = 0; i < 5; i += 1) await fetch(`${server.url}/v1/songs`, { headers: client });
+    const refused = await fetch(`${server.url}/v1/songs`, { headers: client });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      detail: `Too many requests: try again in ${refused.headers.get('retry-after')} s`,
+    });
+  });
+
+  it('names each call of a refused batch by its path, up to the 20 calls a batch may hold', async () => {
+    const refused = await fetch(trpcPath(Array(20).fill('song.list'), 'batch=1'), { headers: fromClient() });
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as Refusal[];
+    expect(body.map((entry) => entry.error.json.data.path)).toEqual(Array(20).fill('song.list'));
+  });
+
+  it('answers a path naming more calls than a batch may hold with one error that names no path', async () => {
+    const refused = await fetch(trpcPath(Array(21).fill('song.list'), 'batch=1'), { headers: fromClient() });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as Refusal).error.json.data).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      path: '',
+    });
+  });
+
+  it('counts a request as one call unless it is a tRPC batch (batch=1), commas or not', async () => {
+    const client = fromClient();
+    const remaining = async (url: string) =>
+      (await fetch(url, { headers: client })).headers.get('ratelimit-remaining');
+    expect(await remaining(trpcPath(['song.list', 'song.list']))).toBe('4');
+    expect(await remaining(`${server.url}/v1/songs/a,b?batch=1`)).toBe('3');
+  });
+
+  it('counts GET and HEAD against the read budget, POST against the write budget, and OPTIONS against none', async () => {
+    const client = fromClient();
+    const limit = async (method: string) =>
+      (await fetch(`${server.url}/v1/songs`, { method, headers: client })).headers.get('ratelimit-limit');
+    expect(await limit('GET')).toBe('5');
+    expect(await limit('HEAD')).toBe('5');
+    expect(await limit('POST')).toBe('3');
+    expect(await limit('OPTIONS')).toBeNull();
+  });
 });
 
 describe('with the default budgets', () => {
@@ -116,6 +186,22 @@ describe('with the default budgets', () => {
     await using server = await startTestServer({ env: { RATE_LIMIT_READ: '0' } });
     const statuses = await Promise.all(Array.from({ length: 30 }, () => list(server).then((r) => r.status)));
     expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+
+  it('turns a limit off with 0 without counting or logging a failure', async () => {
+    const logged = vi.spyOn(console, 'error');
+    try {
+      await using server = await startTestServer({ env: { RATE_LIMIT_READ: '0' } });
+      const response = await list(server);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('ratelimit-limit')).toBeNull();
+      expect(logged).not.toHaveBeenCalledWith(
+        expect.stringMatching(/Rate limiting failed/),
+        expect.anything(),
+      );
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('gives two API keys two budgets', async () => {
@@ -201,6 +287,97 @@ describe('in Redis', () => {
         await vi.waitFor(async () => expect(await connections()).toBe(0));
       } finally {
         observer.disconnect();
+      }
+    },
+  );
+
+  it.skipIf(!redisUp)(
+    `keeps the read and write budgets under <prefix>:ratelimit:read: and :write: ${redisUp ? '' : NO_REDIS}`,
+    async () => {
+      const prefix = `songs-test-${randomBytes(6).toString('hex')}`;
+      const observer = new Redis(REDIS_URL);
+      try {
+        await using server = await startTestServer({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix } });
+        // Redis is used once the connection is ready; until then the memory limiter counts.
+        await vi.waitFor(async () => {
+          await list(server);
+          await postCall(server.url, 'song.create', songInput(), server.writerKey);
+          const keys = await observer.keys(`${prefix}:*`);
+          expect(keys.some((key) => key.startsWith(`${prefix}:ratelimit:read:ip:`))).toBe(true);
+          expect(keys.some((key) => key.startsWith(`${prefix}:ratelimit:write:api-key:`))).toBe(true);
+        });
+      } finally {
+        observer.disconnect();
+      }
+    },
+  );
+
+  it.skipIf(!redisUp)(
+    `logs one line when Redis goes away and one when it is back, once per outage ${redisUp ? '' : NO_REDIS}`,
+    async () => {
+      // A TCP proxy in front of Redis that the test turns off (it resets every connection) and on.
+      const target = new URL(REDIS_URL);
+      let up = true;
+      let attempts = 0;
+      const open = new Set<Socket>();
+      const proxy = createTcpServer((client) => {
+        attempts += 1;
+        if (!up) {
+          client.resetAndDestroy();
+          return;
+        }
+        const upstream = connect(Number(target.port || 6379), target.hostname);
+        open.add(client);
+        client.pipe(upstream).pipe(client);
+        const end = () => {
+          open.delete(client);
+          upstream.destroy();
+          client.destroy();
+        };
+        client.on('error', end).on('close', end);
+        upstream.on('error', end).on('close', end);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const { port } = proxy.address() as AddressInfo;
+      const goDown = () => {
+        up = false;
+        for (const socket of open) socket.resetAndDestroy();
+      };
+      const prefix = `songs-test-${randomBytes(6).toString('hex')}`;
+      const observer = new Redis(REDIS_URL);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const lines = (pattern: RegExp) =>
+        warn.mock.calls.filter(([line]) => pattern.test(String(line))).length;
+      const DOWN = /^Redis unavailable/;
+      const BACK = /^Redis reachable again/;
+      try {
+        await using server = await startTestServer({
+          env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix },
+        });
+        // Reachable from the start (a budget is kept in Redis): nothing to say.
+        await vi.waitFor(async () => {
+          await list(server);
+          expect(await observer.keys(`${prefix}:*`)).not.toEqual([]);
+        });
+        expect(warn).not.toHaveBeenCalled();
+
+        goDown();
+        const before = attempts;
+        // Several reconnection attempts fail, and each is an error event; one line says so.
+        await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(before + 3));
+        expect([lines(DOWN), lines(BACK)]).toEqual([1, 0]);
+
+        up = true;
+        await vi.waitFor(() => expect(lines(BACK)).toBe(1), { timeout: 5000 });
+
+        goDown();
+        await vi.waitFor(() => expect(lines(DOWN)).toBe(2), { timeout: 5000 });
+        expect(lines(BACK)).toBe(1);
+      } finally {
+        warn.mockRestore();
+        observer.disconnect();
+        up = true;
+        proxy.close();
       }
     },
   );
