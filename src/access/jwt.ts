@@ -83,12 +83,16 @@ export function createJwtVerifier(
 /**
  * A token that fails verification is the caller's problem (UNAUTHORIZED); a provider whose key set
  * cannot be fetched is ours (SERVICE_UNAVAILABLE), and must not read as "your token is bad".
+ * jose reports a key set that times out or is no key set by their own classes, and one answered
+ * with another status than 200, or with text that is not JSON, by a plain JOSEError; everything a
+ * token itself gets wrong has a class of its own.
  */
 function jwtError(error: unknown): TRPCError {
   const providerDown =
     error instanceof errors.JWKSTimeout ||
     error instanceof errors.JWKSInvalid ||
-    !(error instanceof errors.JOSEError);
+    !(error instanceof errors.JOSEError) ||
+    error.constructor === errors.JOSEError;
   if (providerDown) {
     console.error('JWT verification: the identity provider’s key set is unavailable:', error);
     return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Credentials cannot be checked right now' });

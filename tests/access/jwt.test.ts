@@ -271,15 +271,20 @@ describe('when the provider’s key set cannot be had', () => {
     }
   });
 
-  it('is SERVICE_UNAVAILABLE, logged, when the JWKS URL answers JSON that is no key set', async () => {
-    const garbage = await provider((res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: 'none' }));
+  it.each<[string, number, string]>([
+    ['JSON that is no key set', 200, JSON.stringify({ keys: 'none' })],
+    ['text that is not JSON', 200, '<html>maintenance</html>'],
+    ['a server error', 500, '{}'],
+    ['not found', 404, '{}'],
+  ])('is SERVICE_UNAVAILABLE, logged, when the JWKS URL answers %s', async (_, status, body) => {
+    const broken = await provider((res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
     });
     try {
-      await expectProviderDown(garbage.url);
+      await expectProviderDown(broken.url);
     } finally {
-      await garbage.close();
+      await broken.close();
     }
   });
 
