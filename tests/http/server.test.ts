@@ -134,6 +134,12 @@ describe('HTTP endpoints', () => {
     expect(response.status).toBe(200);
   });
 
+  it('says when to retry only when the database is out: a 404 has no Retry-After', async () => {
+    const response = await fetch(`${server.url}/trpc/song.nope?input=${encodeURIComponent('{"json":{}}')}`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('retry-after')).toBeNull();
+  });
+
   it('answers an unknown path with a JSON 404', async () => {
     const response = await fetch(`${server.url}/nope`);
     expect(response.status).toBe(404);
@@ -166,6 +172,18 @@ describe('when the database stops answering', () => {
     await own.database.cutOff();
     expect((await fetch(`${own.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${own.url}/healthz`)).status).toBe(200);
+  });
+
+  it('says when to retry in a batch where one call meets the outage and another fails otherwise', async () => {
+    await using own = await startTestServer();
+    await own.database.cutOff();
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: {} }, 1: { json: {} } }));
+    const response = await fetch(`${own.url}/trpc/song.list,song.nope?batch=1&input=${input}`);
+    const codes = ((await response.json()) as { error: { json: { data: { code: string } } } }[]).map(
+      (call) => call.error.json.data.code,
+    );
+    expect(codes).toEqual(['SERVICE_UNAVAILABLE', 'NOT_FOUND']);
+    expect(response.headers.get('retry-after')).toBe('1');
   });
 
   it('answers calls with 503 and Retry-After, in our words, with no driver text or stack', async () => {

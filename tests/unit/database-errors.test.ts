@@ -252,8 +252,18 @@ describe('what a client and the log see of a failure over HTTP', () => {
     const failure = logs.find((line) => line.msg === 'procedure failed');
     expect(failure).toMatchObject({
       requestId: 'req-42',
-      err: { message: expect.stringContaining('Cannot read') },
+      // The cause itself, not tRPC's wrapper of it.
+      err: { type: 'TypeError', message: expect.stringContaining('Cannot read') },
     });
+  });
+
+  it('a call refused for the client’s reasons is logged as neither a fault nor an outage', async () => {
+    const { response, logs } = await callServer((prisma) =>
+      prisma.$queryRaw.mockRejectedValue(new TRPCError({ code: 'CONFLICT', message: 'taken' })),
+    );
+    expect(response.status).toBe(409);
+    expect(logs.map((line) => line.msg)).not.toContain('database unavailable');
+    expect(logs.map((line) => line.msg)).not.toContain('procedure failed');
   });
 
   it('in development: the cause and a stack are shown to help debugging', async () => {
