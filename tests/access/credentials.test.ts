@@ -76,6 +76,11 @@ describe('a token that is not an API key', () => {
     const authenticate = createAuthenticator(db.prisma, accepting());
     await expect(authenticate(bearer(jwtShaped('songs_'.length + 43)))).resolves.toEqual(jwtAuth);
   });
+
+  it('is a JWT when it has the key prefix but not a key’s length', async () => {
+    const authenticate = createAuthenticator(db.prisma, accepting());
+    await expect(authenticate(bearer('songs_a.b.c'))).resolves.toEqual(jwtAuth);
+  });
 });
 
 describe('a JWT verdict', () => {
