@@ -125,7 +125,8 @@ describe('the body screen, before JSON.parse', () => {
   it('passes a POST with no body at all on to tRPC, which finds no JSON in it', async () => {
     // Neither Content-Length nor Transfer-Encoding: fetch always sends one of them.
     const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
-    socket.end(
+    // write, not end: a half-closed socket may be closed by the server before its answer is sent.
+    socket.write(
       `POST /trpc/song.create HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${server.writerKey}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n`,
     );
     const answer = (await socket.toArray()).join('');
@@ -136,7 +137,8 @@ describe('the body screen, before JSON.parse', () => {
   it('reads no body of a GET: a query takes its input from the URL', async () => {
     const body = '['.repeat(100);
     const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
-    socket.end(
+    // write, not end: a half-closed socket may be closed by the server before its answer is sent.
+    socket.write(
       `GET /trpc/song.list?input=${encodeURIComponent('{"json":{}}')} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
     );
     expect((await socket.toArray()).join('').split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
