@@ -52,7 +52,7 @@ function issueType(issue: z.core.$ZodIssue, missing: boolean): string {
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) {
-    // Stryker disable next-line ConditionalExpression: equivalent for `false`, zod reports a problem under a key only when every value above it is an object, so the walk never meets null or a primitive before its end
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent for `false` (and for `&&`), zod reports a problem under a key only when every value above it is an object, so the walk never meets null or a primitive before its end
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<PropertyKey, unknown>)[key];
   }
