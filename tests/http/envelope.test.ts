@@ -23,12 +23,20 @@ interface ErrorBody {
 const get = (path: string, input: string) =>
   fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(input)}`);
 // As a writer: mutations check the credential before they read their input.
-const post = (path: string, body: string) =>
+const post = (path: string, body: string, contentType = 'application/json') =>
   fetch(`${server.url}/trpc/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.writerKey}` },
+    headers: { 'content-type': contentType, authorization: `Bearer ${server.writerKey}` },
     body,
   });
+
+/** Sends `request` as written, over a socket (for what fetch never sends), and reads the whole answer. */
+async function rawRequest(request: string): Promise<string> {
+  const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+  // write, not end: a half-closed socket may be closed by the server before its answer is sent.
+  socket.write(request);
+  return (await socket.toArray()).join('');
+}
 
 async function rejected(response: Response): Promise<ErrorBody['error']['json']> {
   expect(response.status).toBe(400);
@@ -124,24 +132,19 @@ describe('the body screen, before JSON.parse', () => {
 
   it('passes a POST with no body at all on to tRPC, which finds no JSON in it', async () => {
     // Neither Content-Length nor Transfer-Encoding: fetch always sends one of them.
-    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
-    // write, not end: a half-closed socket may be closed by the server before its answer is sent.
-    socket.write(
+    const answer = await rawRequest(
       `POST /trpc/song.create HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${server.writerKey}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n`,
     );
-    const answer = (await socket.toArray()).join('');
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     expect(answer).toContain('"message":"The input is not valid JSON"');
   });
 
   it('reads no body of a GET: a query takes its input from the URL', async () => {
     const body = '['.repeat(100);
-    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
-    // write, not end: a half-closed socket may be closed by the server before its answer is sent.
-    socket.write(
+    const answer = await rawRequest(
       `GET /trpc/song.list?input=${encodeURIComponent('{"json":{}}')} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
     );
-    expect((await socket.toArray()).join('').split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   });
 
   it('passes an empty body on to tRPC, whose answer is the usual one', async () => {
@@ -162,11 +165,7 @@ describe('what a client reads of a rejected request', () => {
   });
 
   it('asks for JSON when a body comes in another content type', async () => {
-    const response = await fetch(`${server.url}/trpc/song.create`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/xml', authorization: `Bearer ${server.writerKey}` },
-      body: '<a/>',
-    });
+    const response = await post('song.create', '<a/>', 'text/xml');
     expect(response.status).toBe(415);
     const { error } = (await response.json()) as ErrorBody;
     expect(error.json.message).toBe('Send the input as application/json');

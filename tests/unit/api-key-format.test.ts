@@ -3,15 +3,14 @@
  * a test cannot wait for: the key's 32 random bytes are fixed here.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+// vi.mock below is hoisted above this import, so the module gets the fixed random bytes.
+import { generateApiKey, hashApiKey, looksLikeApiKey, parseScopes } from '../../src/access/api-keys.js';
 
 const random = vi.hoisted(() => ({ bytes: null as Buffer | null }));
 vi.mock('node:crypto', async (importOriginal) => {
   const crypto = await importOriginal<typeof import('node:crypto')>();
   return { ...crypto, randomBytes: (size: number) => random.bytes ?? crypto.randomBytes(size) };
 });
-const { generateApiKey, hashApiKey, looksLikeApiKey, parseScopes } = await import(
-  '../../src/access/api-keys.js'
-);
 
 afterEach(() => {
   random.bytes = null;
