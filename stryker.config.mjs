@@ -3,7 +3,8 @@
  * Mutation testing of the modules that hold the API's rules (`npm run test:mutation`; see
  * docs/mutation.md for the score, the survivors judged equivalent, and why each is).
  *
- * Incremental: results are kept in `tests/mutation/incremental.json` (committed), so a run after a
+ * Incremental: results are kept in `tests/mutation/incremental.json.gz` (committed; unpacked to the
+ * file below and packed again by scripts/mutation.mjs, which `npm run test:mutation` runs), so a run after a
  * small change re-tests only the mutants that change touches.
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -33,7 +34,7 @@ export default {
   ],
   coverageAnalysis: 'perTest',
   incremental: true,
-  incrementalFile: 'tests/mutation/incremental.json',
+  incrementalFile: 'reports/mutation/incremental.json',
   concurrency: 2,
   // A mutant that breaks a module at load time fails every test that imports it; counting such a
   // mutant as "survived" (no test ran) would hide it, so static mutants run the whole selection.
