@@ -219,12 +219,6 @@ describe('what a client reads of a rejected request', () => {
 });
 
 describe('the batch cap', () => {
-  const batch = (count: number, path = 'song.list') =>
-    get(
-      `${Array.from({ length: count }, () => path).join(',')}?batch=1&input=`.replace('?batch=1&input=', ''),
-      '',
-    );
-
   it(`answers a batch of ${MAX_BATCH_SIZE} calls`, async () => {
     const paths = Array.from({ length: MAX_BATCH_SIZE }, () => 'song.list').join(',');
     const inputs = Object.fromEntries(Array.from({ length: MAX_BATCH_SIZE }, (_, i) => [i, { json: {} }]));
@@ -232,7 +226,6 @@ describe('the batch cap', () => {
       `${server.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`,
     );
     expect(response.status).toBe(200);
-    expect(batch).toBeTypeOf('function');
   });
 
   it(`refuses ${MAX_BATCH_SIZE + 1} calls with one 400 before any runs`, async () => {
