@@ -53,20 +53,16 @@ const inBody = (path: PropertyKey[]): Loc => [
 const inPathOrBody = (path: PropertyKey[]): Loc =>
   path[0] === 'data' ? inBody(path.slice(1)) : ['path', 'id'];
 
-export function toRestSong(song: Song): RestSong {
+/** A song as the REST API shows it; the procedures already give `releasedOn` as "YYYY-MM-DD". */
+function toRestSong(song: Song): RestSong {
   return {
     id: song.id,
     name: song.name,
     artist: song.artist,
     streams: song.streams,
-    released_on: calendarDay(song.releasedOn),
+    released_on: song.releasedOn,
     created_at: song.createdAt.toISOString(),
   };
-}
-
-/** A `releasedOn` as "YYYY-MM-DD", whether the procedure returns it as a Date or already as a string. */
-function calendarDay(value: Date | string): string {
-  return typeof value === 'string' ? value : value.toISOString().slice(0, 10);
 }
 
 /** FastAPI reads the last of a repeated query parameter. */
