@@ -19,7 +19,7 @@ import {
   validationError,
 } from './errors.js';
 import { createRestOpenApiDocument } from './openapi.js';
-import { createRestCaller } from './procedures.js';
+import { createRestCaller, type RestSongListInput } from './procedures.js';
 import { type RestSong, restSongCreate, restSongListQuery, restSongUpdate } from './schemas.js';
 
 export interface RestRouterOptions {
@@ -29,29 +29,39 @@ export interface RestRouterOptions {
   maxBodyBytes: number;
 }
 
-/** Procedure input names → the REST names a client wrote, for error locations. */
-const REST_NAMES: Record<string, string> = {
-  releasedOn: 'released_on',
-  nameIlike: 'name__ilike',
-  artistIlike: 'artist__ilike',
-  streamsGte: 'streams__gte',
-  streamsLte: 'streams__lte',
-  releasedOnGte: 'released_on__gte',
-  releasedOnLte: 'released_on__lte',
-  orderBy: 'order_by',
-};
-const restName = (key: PropertyKey | undefined) => (typeof key === 'string' ? (REST_NAMES[key] ?? key) : key);
+/**
+ * `GET /v1/songs`'s query parameters and the list procedure's input field each one becomes: the
+ * one table both the input and the location of the procedure's errors are built from.
+ */
+const LIST_FIELDS = {
+  name: 'name',
+  artist: 'artist',
+  name__ilike: 'nameIlike',
+  artist__ilike: 'artistIlike',
+  streams__gte: 'streamsGte',
+  streams__lte: 'streamsLte',
+  released_on__gte: 'releasedOnGte',
+  released_on__lte: 'releasedOnLte',
+  order_by: 'orderBy',
+  limit: 'limit',
+  offset: 'offset',
+} as const satisfies Record<keyof z.output<typeof restSongListQuery>, keyof RestSongListInput>;
+const LIST_PARAMETERS = new Map<PropertyKey, string>(
+  Object.entries(LIST_FIELDS).map(([parameter, field]) => [field, parameter]),
+);
 
-/** Where a procedure's input path was in the request: `{ id, data: {…} }` is path id and the body. */
-const inQuery = (path: PropertyKey[]): Loc =>
-  path.length > 0 ? ['query', String(restName(path[0]))] : ['query'];
-const inBody = (path: PropertyKey[]): Loc => [
-  'body',
-  ...path.slice(0, 1).map((key) => String(restName(key))),
-  ...path.slice(1).map((key) => (typeof key === 'number' ? key : String(key))),
+/*
+ * Where the problem a procedure found was in the request. The inputs are flat, so a path is one
+ * field name at most. A body reaches its procedure already checked by the same field rules
+ * (src/rest/schemas.ts), and `{ id, data }` is built from it, so only `id`, from the URL path,
+ * is left for the procedure to refuse there.
+ */
+const inQuery = (path: PropertyKey[]): Loc => [
+  'query',
+  ...path.map((field) => LIST_PARAMETERS.get(field) ?? String(field)),
 ];
-const inPathOrBody = (path: PropertyKey[]): Loc =>
-  path[0] === 'data' ? inBody(path.slice(1)) : ['path', 'id'];
+const inBody = (path: PropertyKey[]): Loc => ['body', ...path.map(String)];
+const inPath = (): Loc => ['path', 'id'];
 
 /** A song as the REST API shows it; the procedures already give `releasedOn` as "YYYY-MM-DD". */
 function toRestSong(song: Song): RestSong {
@@ -74,10 +84,11 @@ function lastValues(query: Request['query']): Record<string, unknown> {
 
 /** A JSON object body, or the 422 FastAPI gives for a missing or non-object one. */
 function objectBody(req: Request): Record<string, unknown> {
+  // express.json leaves no body for another content type, and (strict) parses only objects and
+  // arrays: anything else is its parse error (bodyParserErrors).
   if (req.body === undefined) throw bodyError('A JSON request body is required', 'missing');
-  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+  if (Array.isArray(req.body))
     throw bodyError('The request body must be a JSON object', 'model_attributes_type');
-  }
   return req.body as Record<string, unknown>;
 }
 
@@ -119,11 +130,12 @@ const handle =
 
 /** body-parser's failures, in FastAPI's words: bad JSON is a 422, an oversized body a 413. */
 const bodyParserErrors: ErrorRequestHandler = (error, _req, res, _next) => {
-  const type = (error as { type?: unknown } | null)?.type;
+  // Express calls an error handler only with an error (a promise rejected with none becomes one).
+  const type = (error as { type?: unknown }).type;
   if (type === 'entity.parse.failed')
     return send(res, bodyError('The body is not valid JSON', 'json_invalid'));
   if (type === 'entity.too.large') return send(res, new RestError(413, { detail: 'Request body too large' }));
-  const status = (error as { status?: unknown } | null)?.status;
+  const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return send(res, new RestError(status, { detail: 'Bad request' }));
   }
@@ -132,24 +144,15 @@ const bodyParserErrors: ErrorRequestHandler = (error, _req, res, _next) => {
 };
 
 /** The list procedure's input for a `GET /v1/songs` query string, or the 422 for it. */
-function listInput(req: Request) {
+function listInput(req: Request): RestSongListInput {
   const query = lastValues(req.query);
   const parsed = restSongListQuery.safeParse(query);
-  if (!parsed.success) throw validationError(parsed.error, (path) => ['query', ...path.map(String)], query);
-  const q = parsed.data;
-  return {
-    name: q.name,
-    artist: q.artist,
-    nameIlike: q.name__ilike,
-    artistIlike: q.artist__ilike,
-    streamsGte: q.streams__gte,
-    streamsLte: q.streams__lte,
-    releasedOnGte: q.released_on__gte,
-    releasedOnLte: q.released_on__lte,
-    orderBy: q.order_by,
-    limit: q.limit,
-    offset: q.offset,
-  };
+  if (!parsed.success) throw validationError(parsed.error, inQuery, query);
+  const entries = Object.entries(parsed.data) as [keyof typeof LIST_FIELDS, unknown][];
+  // Each value has passed its parameter's schema, whose output is the field's input type.
+  return Object.fromEntries(
+    entries.map(([parameter, value]) => [LIST_FIELDS[parameter], value]),
+  ) as RestSongListInput;
 }
 
 /**
@@ -160,6 +163,7 @@ function mountDocs(rest: express.Router, document: object): void {
   const docsOptions = { swaggerOptions: { validatorUrl: null }, customSiteTitle: 'Songs API (REST)' };
   const docsPage = swaggerUi.setup(document, docsOptions);
   rest.get('/v1/docs', (req, res, next) => {
+    // Stryker disable next-line OptionalChaining: equivalent, split gives at least one part
     if (req.originalUrl.split('?')[0]?.endsWith('/')) return docsPage(req, res, next);
     res.redirect(301, '/v1/docs/');
   });
@@ -195,10 +199,7 @@ function mountSongs(rest: express.Router, { createContext, maxBodyBytes }: RestR
   rest.get(
     '/v1/songs/:id',
     handle(async (req, res) => {
-      const song = await call(
-        async () => (await songsFor(req)).byId({ id: String(req.params.id) }),
-        inPathOrBody,
-      );
+      const song = await call(async () => (await songsFor(req)).byId({ id: String(req.params.id) }), inPath);
       // The original's read shape has no created_at.
       const { created_at: _createdAt, ...read } = toRestSong(song);
       res.json(read);
@@ -211,7 +212,7 @@ function mountSongs(rest: express.Router, { createContext, maxBodyBytes }: RestR
     handle(async (req, res) => {
       const data = songBody(req, restSongUpdate);
       const id = String(req.params.id);
-      const song = await call(async () => (await songsFor(req)).update({ id, data }), inPathOrBody);
+      const song = await call(async () => (await songsFor(req)).update({ id, data }), inPath);
       res.json(toRestSong(song));
     }),
   );
@@ -219,7 +220,7 @@ function mountSongs(rest: express.Router, { createContext, maxBodyBytes }: RestR
   rest.delete(
     '/v1/songs/:id',
     handle(async (req, res) => {
-      await call(async () => (await songsFor(req)).delete({ id: String(req.params.id) }), inPathOrBody);
+      await call(async () => (await songsFor(req)).delete({ id: String(req.params.id) }), inPath);
       res.status(204).end();
     }),
   );
