@@ -70,6 +70,11 @@ describe('/v1/docs', () => {
     expect(init).toContain('"validatorUrl": null');
   });
 
+  it('is titled after the API', async () => {
+    const page = await (await fetch(`${server.url}/v1/docs/`)).text();
+    expect(page).toContain('<title>Songs API (REST)</title>');
+  });
+
   it('answers an unknown asset with the JSON 404', async () => {
     expect(await rest(server.url, '/v1/docs/nothing.js')).toMatchObject({
       status: 404,

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockDeep, mockReset } from 'vitest-mock-extended';
 import { createApp } from '../../src/app.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
@@ -26,6 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => mockReset(prisma));
+afterEach(() => vi.restoreAllMocks());
 
 describe('a procedure error answers with the status tRPC gives its code', () => {
   it.each([
@@ -36,9 +37,11 @@ describe('a procedure error answers with the status tRPC gives its code', () => 
     ['TOO_MANY_REQUESTS', 429],
     ['SERVICE_UNAVAILABLE', 503],
   ] as [TRPC_ERROR_CODE_KEY, number][])('%s → %i with its message as detail', async (code, status) => {
+    const consoleError = vi.spyOn(console, 'error');
     prisma.$queryRaw.mockRejectedValue(new TRPCError({ code, message: `${code} here` }));
     const response = await rest(url, `/v1/songs/${SONG_ID}`);
     expect(response).toMatchObject({ status, body: { detail: `${code} here` } });
+    expect(consoleError).not.toHaveBeenCalled(); // an answer, not a fault
     // Only a 401 asks for a credential, and only a 503 says when to retry.
     expect(response.headers.get('www-authenticate')).toBe(status === 401 ? 'Bearer' : null);
     expect(response.headers.get('retry-after')).toBe(status === 503 ? '1' : null);
@@ -57,11 +60,22 @@ describe('a procedure error answers with the status tRPC gives its code', () => 
 describe('an unexpected failure', () => {
   it('is a 500 with a generic detail: no SQL, driver text or stack', async () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-    prisma.$queryRaw.mockRejectedValue(new Error('relation "songs" does not exist: SELECT * FROM songs'));
+    const failure = new Error('relation "songs" does not exist: SELECT * FROM songs');
+    prisma.$queryRaw.mockRejectedValue(failure);
     const response = await rest(url, '/v1/songs');
     expect(response).toMatchObject({ status: 500, body: { detail: 'Internal server error' } });
     expect(JSON.stringify(response.body)).not.toMatch(/songs|SELECT/);
-    expect(consoleError).toHaveBeenCalled();
+    expect(consoleError).toHaveBeenCalledExactlyOnceWith(
+      'REST: procedure failed:',
+      expect.objectContaining({ cause: failure }),
+    );
     consoleError.mockRestore();
+  });
+
+  it('is all that is logged: a request the API refuses is not', async () => {
+    const consoleError = vi.spyOn(console, 'error');
+    const response = await rest(url, '/v1/songs?limit=x');
+    expect(response.status).toBe(422);
+    expect(consoleError).not.toHaveBeenCalled();
   });
 });

@@ -132,6 +132,37 @@ describe('POST /v1/songs', () => {
     );
     expect(response.body).toEqual({ detail: 'Request body too large' });
   });
+
+  it('reads a body up to the size limit, however much of it it ignores', async () => {
+    const padding = 'x'.repeat(MAX_BODY_BYTES - 1000);
+    const response = await call('/v1/songs', { method: 'POST', json: restSongBody({ padding }) });
+    expect(response.status).toBe(201);
+    expect(response.body).not.toHaveProperty('padding');
+  });
+
+  it('answers a compressed body that does not decompress with 400, in its own words', async () => {
+    const response = await expectNothingWritten(
+      call('/v1/songs', {
+        method: 'POST',
+        body: JSON.stringify(restSongBody()),
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      }),
+      400,
+    );
+    expect(response.body).toEqual({ detail: 'Bad request' });
+  });
+
+  it('answers a body in a charset it cannot read with 415, in its own words', async () => {
+    const response = await expectNothingWritten(
+      call('/v1/songs', {
+        method: 'POST',
+        body: JSON.stringify(restSongBody()),
+        headers: { 'content-type': 'application/json; charset=latin1' },
+      }),
+      415,
+    );
+    expect(response.body).toEqual({ detail: 'Bad request' });
+  });
 });
 
 describe('the type of each problem, named as pydantic names it', () => {
@@ -174,6 +205,26 @@ describe('the type of each problem, named as pydantic names it', () => {
       'a path id that is not a UUID',
       () => call('/v1/songs/abc'),
       detail(['path', 'id'], 'id must be a UUID', 'string_pattern_mismatch'),
+    ],
+    [
+      'a body that is not JSON',
+      () =>
+        call('/v1/songs', {
+          method: 'POST',
+          body: '{"name":',
+          headers: { 'content-type': 'application/json' },
+        }),
+      detail(['body'], 'The body is not valid JSON', 'json_invalid'),
+    ],
+    [
+      'no body',
+      () => call('/v1/songs', { method: 'POST' }),
+      detail(['body'], 'A JSON request body is required', 'missing'),
+    ],
+    [
+      'a JSON array',
+      () => call(`/v1/songs/${UNKNOWN_ID}`, { method: 'PATCH', json: [restSongBody()] }),
+      detail(['body'], 'The request body must be a JSON object', 'model_attributes_type'),
     ],
   ])('%s', async (_, request, body) => {
     const response = await request();
