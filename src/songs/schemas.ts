@@ -53,12 +53,9 @@ export function parseIsoDate(value: string): Date | null {
   if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = utcMidnight(year, month - 1, day);
-  // 2023-02-30 rolls over to March 2nd; a real date survives the round trip.
-  const isReal =
-    year >= MIN_YEAR &&
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day;
+  // 2023-02-30 rolls over to March 2nd; a real date survives the round trip. A date that rolled
+  // over has another month or day, so its year needs no check of its own.
+  const isReal = year >= MIN_YEAR && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
   return isReal ? date : null;
 }
 
