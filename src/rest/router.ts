@@ -46,9 +46,11 @@ const LIST_FIELDS = {
   limit: 'limit',
   offset: 'offset',
 } as const satisfies Record<keyof z.output<typeof restSongListQuery>, keyof RestSongListInput>;
-const LIST_PARAMETERS = new Map<PropertyKey, string>(
-  Object.entries(LIST_FIELDS).map(([parameter, field]) => [field, parameter]),
-);
+/** The query parameter a list field came from (a field name is the name of no other parameter). */
+const parameterOf = (field: PropertyKey): string =>
+  Object.keys(LIST_FIELDS).find(
+    (parameter) => LIST_FIELDS[parameter as keyof typeof LIST_FIELDS] === field,
+  ) ?? String(field);
 
 /*
  * Where the problem a procedure found was in the request. The inputs are flat, so a path is one
@@ -56,10 +58,7 @@ const LIST_PARAMETERS = new Map<PropertyKey, string>(
  * (src/rest/schemas.ts), and `{ id, data }` is built from it, so only `id`, from the URL path,
  * is left for the procedure to refuse there.
  */
-const inQuery = (path: PropertyKey[]): Loc => [
-  'query',
-  ...path.map((field) => LIST_PARAMETERS.get(field) ?? String(field)),
-];
+const inQuery = (path: PropertyKey[]): Loc => ['query', ...path.map(parameterOf)];
 const inBody = (path: PropertyKey[]): Loc => ['body', ...path.map(String)];
 const inPath = (): Loc => ['path', 'id'];
 

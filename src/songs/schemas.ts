@@ -53,9 +53,9 @@ export function parseIsoDate(value: string): Date | null {
   if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = utcMidnight(year, month - 1, day);
-  // 2023-02-30 rolls over to March 2nd; a real date survives the round trip. A date that rolled
-  // over has another month or day, so its year needs no check of its own.
-  const isReal = year >= MIN_YEAR && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  // 2023-02-30 rolls over to March 2nd: a day that is not in its month (00 to 99 can be written)
+  // lands in another month, so the month alone tells a real date from one that rolled over.
+  const isReal = year >= MIN_YEAR && date.getUTCMonth() === month - 1;
   return isReal ? date : null;
 }
 
@@ -176,9 +176,10 @@ export const songFilterShape = {
 };
 export const songFilterSchema = z.strictObject(songFilterShape);
 
+// A check with no text of its own (`.int()`) reports the schema's `error`.
 const limit = z
   .number({ error: 'limit must be an integer' })
-  .int('limit must be an integer')
+  .int()
   .min(1, 'limit must be at least 1')
   .max(PAGE_LIMIT_MAX, `limit must be at most ${PAGE_LIMIT_MAX}`)
   .default(PAGE_LIMIT_DEFAULT);
@@ -191,7 +192,7 @@ export const songListInput = z
     limit,
     offset: z
       .number({ error: 'offset must be an integer' })
-      .int('offset must be an integer')
+      .int()
       .min(0, 'offset must not be negative')
       .default(0),
   })

@@ -143,6 +143,12 @@ describe('song.infinite', () => {
     });
   });
 
+  it('takes the direction "forward" that tRPC’s infinite-query integrations send', async () => {
+    const first = await db.caller.song.infinite({ limit: 2, direction: 'forward' });
+    const next = await db.caller.song.infinite({ limit: 2, cursor: first.nextCursor, direction: 'forward' });
+    expect(next.items).toEqual((await db.caller.song.list({ limit: 2, offset: 2 })).items);
+  });
+
   it('walks the default order (createdAt) by createdAt, not by id, when the two disagree', async () => {
     // The fixture's rows share one createdAt; spread them so that createdAt runs against the ids.
     await db.database.script(`

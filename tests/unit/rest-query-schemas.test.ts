@@ -4,7 +4,7 @@
  * shows them over HTTP; this file states each rule at its edges.
  */
 import { describe, expect, it } from 'vitest';
-import { ilikePattern, restSongListQuery } from '../../src/rest/schemas.js';
+import { ilikePattern, restSongListQuery, restSongUpdate } from '../../src/rest/schemas.js';
 
 const parse = (query: Record<string, string>) => restSongListQuery.safeParse(query);
 const messages = (query: Record<string, string>) => parse(query).error?.issues.map((issue) => issue.message);
@@ -23,6 +23,8 @@ describe('query numbers', () => {
     ['1E3', 1000],
     ['1e+3', 1000],
     ['2.5e-1', 0.25],
+    ['.25', 0.25],
+    ['1e10', 1e10],
   ])('take %j as %d', (text, value) => {
     expect(parse({ streams__gte: text }).data?.streams__gte).toBe(value);
   });
@@ -62,6 +64,10 @@ describe('query numbers', () => {
 
   it.each(['1.0', '1.', '1e3', '.5', '', 'x1', '1x'])('refuse %j where an integer belongs', (text) => {
     expect(messages({ limit: text })).toEqual(['limit must be an integer']);
+  });
+
+  it('refuse a fraction for offset here, before the procedure sees it', () => {
+    expect(messages({ offset: '1.5' })).toEqual(['offset must be an integer']);
   });
 
   it('tell pydantic’s problem type apart: float_parsing or int_parsing', () => {
@@ -127,4 +133,33 @@ describe('order_by', () => {
       ]);
     },
   );
+});
+
+describe('each parameter names itself in its messages', () => {
+  it.each([
+    [{ name__ilike: 'x'.repeat(201) }, 'name__ilike must be at most 200 characters'],
+    [{ artist__ilike: 'x'.repeat(201) }, 'artist__ilike must be at most 200 characters'],
+    [{ streams__gte: 'x' }, 'streams__gte must be a number'],
+    [{ streams__lte: 'x' }, 'streams__lte must be a number'],
+    [
+      { released_on__gte: '2023-02-30' },
+      'released_on__gte must be a real calendar date written "YYYY-MM-DD"',
+    ],
+    [
+      { released_on__lte: '2023-02-30' },
+      'released_on__lte must be a real calendar date written "YYYY-MM-DD"',
+    ],
+    [{ limit: 'x' }, 'limit must be an integer'],
+    [{ offset: 'x' }, 'offset must be an integer'],
+  ])('%j: %s', (query, message) => {
+    expect(messages(query)).toEqual([message]);
+  });
+});
+
+describe('a PATCH body', () => {
+  it('must change at least one field', () => {
+    expect(restSongUpdate.safeParse({}).error?.issues.map((issue) => issue.message)).toEqual([
+      'the body must change at least one of name, artist, streams, released_on',
+    ]);
+  });
 });
