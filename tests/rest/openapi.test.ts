@@ -41,6 +41,14 @@ describe('/v1/openapi.json', () => {
     ]);
   });
 
+  it('is the committed document: what a client generator reads changes only on purpose', async () => {
+    // Its descriptions, bounds, defaults and examples reach no generated type, so only this reads
+    // them. After a deliberate change, `npx vitest run tests/rest/openapi.test.ts -u` rewrites it.
+    await expect(`${JSON.stringify(createRestOpenApiDocument(), null, 2)}\n`).toMatchFileSnapshot(
+      './__snapshots__/openapi.json.snap',
+    );
+  });
+
   it('has committed openapi-typescript types that are current (regenerate: see the generator)', async () => {
     expect(readFileSync(TYPES_FILE, 'utf8')).toBe(await generateRestTypes());
   });
