@@ -16,6 +16,7 @@ describe('query numbers', () => {
     ['-1', -1],
     ['1.', 1],
     ['1.5', 1.5],
+    ['12.75', 12.75],
     ['.5', 0.5],
     ['-.5', -0.5],
     ['10', 10],
@@ -141,6 +142,10 @@ describe('each parameter names itself in its messages', () => {
     [{ artist__ilike: 'x'.repeat(201) }, 'artist__ilike must be at most 200 characters'],
     [{ streams__gte: 'x' }, 'streams__gte must be a number'],
     [{ streams__lte: 'x' }, 'streams__lte must be a number'],
+    [{ streams__gte: '1e999' }, 'streams__gte must be a finite number'],
+    [{ streams__lte: '-1e999' }, 'streams__lte must be a finite number'],
+    [{ streams__gte: '2e15' }, 'streams__gte must be between -1e15 and 1e15'],
+    [{ streams__lte: '-2e15' }, 'streams__lte must be between -1e15 and 1e15'],
     [
       { released_on__gte: '2023-02-30' },
       'released_on__gte must be a real calendar date written "YYYY-MM-DD"',
