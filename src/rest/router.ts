@@ -29,10 +29,7 @@ export interface RestRouterOptions {
   maxBodyBytes: number;
 }
 
-/**
- * `GET /v1/songs`'s query parameters and the list procedure's input field each one becomes: the
- * one table both the input and the location of the procedure's errors are built from.
- */
+/** `GET /v1/songs`'s query parameters and the list procedure's input field each one becomes. */
 const LIST_FIELDS = {
   name: 'name',
   artist: 'artist',
@@ -46,19 +43,15 @@ const LIST_FIELDS = {
   limit: 'limit',
   offset: 'offset',
 } as const satisfies Record<keyof z.output<typeof restSongListQuery>, keyof RestSongListInput>;
-/** The query parameter a list field came from (a field name is the name of no other parameter). */
-const parameterOf = (field: PropertyKey): string =>
-  Object.keys(LIST_FIELDS).find(
-    (parameter) => LIST_FIELDS[parameter as keyof typeof LIST_FIELDS] === field,
-  ) ?? String(field);
 
 /*
  * Where the problem a procedure found was in the request. The inputs are flat, so a path is one
- * field name at most. A body reaches its procedure already checked by the same field rules
- * (src/rest/schemas.ts), and `{ id, data }` is built from it, so only `id`, from the URL path,
- * is left for the procedure to refuse there.
+ * field name at most. The query and the body reach their procedures already checked by the same
+ * field rules under their REST names (src/rest/schemas.ts): what the list procedure can still
+ * refuse, `limit` and `offset` out of range, has one name in both, and `{ id, data }` is built from
+ * a body, so only `id`, from the URL path, is left for a procedure to refuse there.
  */
-const inQuery = (path: PropertyKey[]): Loc => ['query', ...path.map(parameterOf)];
+const inQuery = (path: PropertyKey[]): Loc => ['query', ...path.map(String)];
 const inBody = (path: PropertyKey[]): Loc => ['body', ...path.map(String)];
 const inPath = (): Loc => ['path', 'id'];
 
