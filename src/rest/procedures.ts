@@ -7,7 +7,6 @@
  * and the same input validation, and builds its query with the same builders as `song.list`
  * (src/songs/query.ts). It is not mounted on /trpc.
  */
-import type { z } from 'zod';
 import { parseOrderBy, readOffsetPage, songIlikeWhere, songWhere } from '../songs/query.js';
 import { songListInput, songListOutput } from '../songs/schemas.js';
 // Keep this the base procedure of `song.list` (src/songs/router.ts), so both reads obey one rule.
@@ -21,7 +20,6 @@ export const restSongListInput = songListInput
     artistIlike: ilikePattern('artistIlike').optional(),
   })
   .prefault({});
-export type RestSongListInput = NonNullable<z.input<typeof restSongListInput>>;
 
 const restRouter = router({
   songList: readProcedure

@@ -19,7 +19,7 @@ import {
   validationError,
 } from './errors.js';
 import { createRestOpenApiDocument } from './openapi.js';
-import { createRestCaller, type RestSongListInput } from './procedures.js';
+import { createRestCaller } from './procedures.js';
 import { type RestSong, restSongCreate, restSongListQuery, restSongUpdate } from './schemas.js';
 
 export interface RestRouterOptions {
@@ -28,21 +28,6 @@ export interface RestRouterOptions {
   /** Largest JSON body read, as for /trpc. */
   maxBodyBytes: number;
 }
-
-/** `GET /v1/songs`'s query parameters and the list procedure's input field each one becomes. */
-const LIST_FIELDS = {
-  name: 'name',
-  artist: 'artist',
-  name__ilike: 'nameIlike',
-  artist__ilike: 'artistIlike',
-  streams__gte: 'streamsGte',
-  streams__lte: 'streamsLte',
-  released_on__gte: 'releasedOnGte',
-  released_on__lte: 'releasedOnLte',
-  order_by: 'orderBy',
-  limit: 'limit',
-  offset: 'offset',
-} as const satisfies Record<keyof z.output<typeof restSongListQuery>, keyof RestSongListInput>;
 
 /*
  * Where the problem a procedure found was in the request. The inputs are flat, so a path is one
@@ -139,15 +124,24 @@ const bodyParserErrors: ErrorRequestHandler = (error, _req, res, _next) => {
 };
 
 /** The list procedure's input for a `GET /v1/songs` query string, or the 422 for it. */
-function listInput(req: Request): RestSongListInput {
+function listInput(req: Request) {
   const query = lastValues(req.query);
   const parsed = restSongListQuery.safeParse(query);
   if (!parsed.success) throw validationError(parsed.error, inQuery, query);
-  const entries = Object.entries(parsed.data) as [keyof typeof LIST_FIELDS, unknown][];
-  // Each value has passed its parameter's schema, whose output is the field's input type.
-  return Object.fromEntries(
-    entries.map(([parameter, value]) => [LIST_FIELDS[parameter], value]),
-  ) as RestSongListInput;
+  const q = parsed.data;
+  return {
+    name: q.name,
+    artist: q.artist,
+    nameIlike: q.name__ilike,
+    artistIlike: q.artist__ilike,
+    streamsGte: q.streams__gte,
+    streamsLte: q.streams__lte,
+    releasedOnGte: q.released_on__gte,
+    releasedOnLte: q.released_on__lte,
+    orderBy: q.order_by,
+    limit: q.limit,
+    offset: q.offset,
+  };
 }
 
 /**
