@@ -69,7 +69,6 @@ describe('an unexpected failure', () => {
       'REST: procedure failed:',
       expect.objectContaining({ cause: failure }),
     );
-    consoleError.mockRestore();
   });
 
   it('is all that is logged: a request the API refuses is not', async () => {
